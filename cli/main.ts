@@ -1,0 +1,98 @@
+import { Command, CommanderError, Option } from 'commander';
+import { GateError, errorMessage } from '../helpers/gate-error.ts';
+import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
+import { parseDatabaseUrl } from '../helpers/database-url.ts';
+import { redactUrl } from '../helpers/redact.ts';
+import { resolveDatabaseUrl, type TargetOptions } from './database-target.ts';
+
+interface CommonOptions extends TargetOptions {
+  readonly migrations: string;
+  readonly lockTimeout: string;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function migratorFor(options: CommonOptions): Migrator {
+  const databaseUrl = parseDatabaseUrl(resolveDatabaseUrl(options)).url;
+  const lockTimeoutMs = Number(options.lockTimeout) * 1000;
+  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs <= 0) {
+    throw new GateError(`--lock-timeout "${options.lockTimeout}" is not a positive number of seconds.`);
+  }
+  log(`database: ${redactUrl(databaseUrl)}`);
+  return new Migrator({ databaseUrl, directory: options.migrations, log, lockTimeoutMs });
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL)')
+    .option('--env <name>', 'read DATABASE_URL from .env.<name>')
+    .addOption(new Option('--migrations <dir>', 'migrations directory').default('migrations'))
+    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run').default('60'));
+}
+
+/** Builds the `migration-gate` command line; exported so tests can run it in-process. */
+export function buildCli(): Command {
+  const program = new Command('migration-gate')
+    .description(
+      'Apply, dry-run and roll back PostgreSQL migrations safely; see README.md for the gate itself.',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+
+  withCommonOptions(
+    program.command('status').description('show the current version, applied and pending migrations'),
+  ).action(async (options: CommonOptions) => {
+    const status = await migratorFor(options).status();
+    log(`version: ${status.version ?? 'none'}`);
+    for (const record of status.applied) {
+      log(
+        `  applied ${record.name}  ${record.appliedAt}  ${formatMs(record.durationMs)}  sha256:${record.checksum.slice(0, 12)}`,
+      );
+    }
+    for (const name of status.pending) log(`  pending ${name}`);
+    for (const name of status.drifted) log(`  DRIFT   ${name} changed after it was applied`);
+    if (status.drifted.length > 0) process.exitCode = 1;
+  });
+
+  withCommonOptions(program.command('migrate').description('apply pending migrations, one transaction each'))
+    .option('--to <version>', 'stop at this version (default: latest)')
+    .action(async (options: CommonOptions & { readonly to?: string }) => {
+      const result = await migratorFor(options).migrate(options.to === undefined ? {} : { to: options.to });
+      log(`version: ${result.from ?? 'none'} → ${result.to ?? 'none'} (${result.applied.length} applied)`);
+    });
+
+  withCommonOptions(
+    program.command('dry-run').description('execute pending migrations in a transaction that is rolled back'),
+  ).action(async (options: CommonOptions) => {
+    const result = await migratorFor(options).dryRun();
+    for (const step of result.executed) log(`  ${step.name}: ${formatMs(step.durationMs)}`);
+    log(`estimated execution time: ${formatMs(result.totalMs)}; version stays ${result.from ?? 'none'}`);
+  });
+
+  withCommonOptions(program.command('rollback').description('run down migrations back to a version'))
+    .requiredOption('--to <version>', 'version to roll back to (0 for none)')
+    .action(async (options: CommonOptions & { readonly to: string }) => {
+      const result = await migratorFor(options).rollback({ to: options.to });
+      log(`version: ${result.from ?? 'none'} → ${result.to ?? 'none'} (${result.reverted.length} reverted)`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; a GateError becomes one line on stderr. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof GateError) {
+      process.stderr.write(`migration-gate: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`migration-gate: unexpected error: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}

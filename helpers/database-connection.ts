@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { GateError, errorMessage } from './gate-error.ts';
+import { parseDatabaseUrl } from './database-url.ts';
+import { redactUrl } from './redact.ts';
+
+/** How long a connection attempt may take before the gate gives up with a clear error. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+export interface ConnectOptions {
+  readonly connectTimeoutMs?: number;
+  /** Shown in `pg_stat_activity`, so a DBA sees who is connected. */
+  readonly applicationName?: string;
+}
+
+function clientConfig(url: string, options: ConnectOptions): pg.ClientConfig {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    application_name: options.applicationName ?? 'migration-gate',
+  };
+}
+
+/** Connects one client, turning every connection failure into a one-sentence GateError. */
+export async function connectClient(url: string, options: ConnectOptions = {}): Promise<pg.Client> {
+  const target = parseDatabaseUrl(url);
+  const client = new pg.Client(clientConfig(url, options));
+  // A dropped connection must surface as a failed query, not an unhandled 'error' event crash.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw explainConnectionError(error, target.url, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  }
+}
+
+/** A pool whose first connection is tried at once, so a bad URL fails here and not in the first test. */
+export async function connectPool(
+  url: string,
+  options: ConnectOptions & { readonly max?: number } = {},
+): Promise<pg.Pool> {
+  const target = parseDatabaseUrl(url);
+  const pool = new pg.Pool({ ...clientConfig(url, options), max: options.max ?? 4 });
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw explainConnectionError(error, target.url, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  }
+}
+
+interface ErrorWithCode {
+  readonly code?: unknown;
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as ErrorWithCode).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/** Maps driver and server errors to what a person should do about them. */
+export function explainConnectionError(error: unknown, url: string, timeoutMs: number): GateError {
+  const target = parseDatabaseUrl(url);
+  const where = `${target.host}:${target.port}`;
+  const shown = redactUrl(url);
+  const code = codeOf(error);
+  const message = errorMessage(error);
+  let sentence: string;
+  switch (code) {
+    case 'ECONNREFUSED':
+      sentence = `Cannot connect to PostgreSQL at ${where}: the connection was refused; check that the server is running and the host and port in ${shown} are right.`;
+      break;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      sentence = `Cannot connect to PostgreSQL: host "${target.host}" in ${shown} was not found; check the host name.`;
+      break;
+    case '28P01':
+    case '28000':
+      sentence = `PostgreSQL at ${where} refused user "${target.user}": ${message}; check the user and password in ${shown}.`;
+      break;
+    case '3D000':
+      sentence = `Database "${target.database}" does not exist on ${where}; create it or fix the database name in ${shown}.`;
+      break;
+    default:
+      sentence = /timeout/i.test(message)
+        ? `Cannot connect to PostgreSQL at ${where}: no answer within ${timeoutMs} ms; check the host, port and firewall for ${shown}.`
+        : `Cannot connect to PostgreSQL at ${where} (${shown}): ${message}.`;
+  }
+  return new GateError(sentence, { cause: error });
+}
