@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { GateError, errorMessage } from './gate-error.ts';
+import { parseDatabaseUrl } from './database-url.ts';
+
+const run = promisify(execFile);
+
+export interface BackupFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly durationMs: number;
+  readonly pgDumpVersion: string;
+}
+
+/** libpq settings for the client tools, so the password travels in the environment, not argv. */
+function clientEnvironment(url: string): NodeJS.ProcessEnv {
+  const target = new URL(url);
+  return {
+    ...process.env,
+    PGHOST: target.hostname,
+    PGPORT: target.port || '5432',
+    PGUSER: decodeURIComponent(target.username) || 'postgres',
+    PGPASSWORD: decodeURIComponent(target.password),
+    PGDATABASE: decodeURIComponent(target.pathname.replace(/^\//, '')),
+  };
+}
+
+async function toolVersion(tool: string): Promise<string> {
+  try {
+    const { stdout } = await run(tool, ['--version']);
+    return stdout.trim();
+  } catch (error) {
+    throw new GateError(
+      `${tool} was not found on PATH (${errorMessage(error)}); install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`,
+      { cause: error },
+    );
+  }
+}
+
+/** `pg_dump -Fc` of the whole database into `directory`, named like the plan's backups. */
+export async function createBackup(url: string, directory: string, label: string): Promise<BackupFile> {
+  const pgDumpVersion = await toolVersion('pg_dump');
+  const { database } = parseDatabaseUrl(url);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  await fs.mkdir(directory, { recursive: true });
+  const file = path.join(directory, `${database}_${label}_${stamp}.dump`);
+  const started = performance.now();
+  try {
+    await run('pg_dump', ['--format=custom', '--blobs', '--no-password', `--file=${file}`], {
+      env: clientEnvironment(url),
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new GateError(
+      `pg_dump failed: ${stderr || errorMessage(error)}; check that ${pgDumpVersion} can dump this server.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const { size } = await fs.stat(file);
+  return { path: file, bytes: size, durationMs: performance.now() - started, pgDumpVersion };
+}
+
+/** What `pg_restore --list` reads from a custom-format dump's header and table of contents. */
+export interface BackupContents {
+  readonly format: string | null;
+  /** `TOC Entries` as the header states it. */
+  readonly declaredEntries: number | null;
+  /** Entries actually listed. */
+  readonly entries: readonly string[];
+  readonly dumpedFrom: string | null;
+}
+
+/** Reads a dump's table of contents via `pg_restore --list`; an unreadable file fails here. */
+export async function listBackup(file: string): Promise<BackupContents> {
+  await toolVersion('pg_restore');
+  let stdout: string;
+  try {
+    ({ stdout } = await run('pg_restore', ['--list', file], { maxBuffer: 64 * 1024 * 1024 }));
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new GateError(`pg_restore cannot read ${file}: ${stderr || errorMessage(error)}.`, {
+      cause: error,
+    });
+  }
+  const lines = stdout.split('\n');
+  const header = (label: string): string | null =>
+    lines
+      .find((line) => line.startsWith(`;     ${label}:`))
+      ?.split(':')
+      .slice(1)
+      .join(':')
+      .trim() ?? null;
+  const declared = header('TOC Entries');
+  return {
+    format: header('Format'),
+    declaredEntries: declared === null ? null : Number(declared),
+    entries: lines.filter((line) => line.trim() !== '' && !line.startsWith(';')),
+    dumpedFrom: header('Dumped from database version'),
+  };
+}
+
+/** Restores a dump into an (empty) database; errors from pg_restore fail the restore. */
+export async function restoreBackup(file: string, targetUrl: string): Promise<void> {
+  try {
+    await run(
+      'pg_restore',
+      [
+        '--no-password',
+        '--exit-on-error',
+        '--no-owner',
+        `--dbname=${parseDatabaseUrl(targetUrl).database}`,
+        file,
+      ],
+      {
+        env: clientEnvironment(targetUrl),
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new GateError(`pg_restore of ${file} failed: ${stderr || errorMessage(error)}.`, { cause: error });
+  }
+}

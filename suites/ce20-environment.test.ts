@@ -1,0 +1,99 @@
+import { describe, expect, inject, test } from 'vitest';
+import { listBackup } from '../helpers/database-backup.ts';
+import { defineCheck } from '../reports/check-meta.ts';
+import { rehearseRestore } from '../helpers/restore-rehearsal.ts';
+import { suitePool } from './support/database.ts';
+
+const run = inject('gateRun');
+const metadata = inject('runMetadata');
+const pool = await suitePool();
+
+describe('CE-20 pre-migration environment validation', () => {
+  test('database connection succeeds and reports its version', async ({ task }) => {
+    const check = defineCheck(task, { id: 'ce20.connection', ce: 'CE-20' });
+    const result = await pool.query<{ version: string; database: string }>(
+      'SELECT version() AS version, current_database() AS database',
+    );
+    check.measureAll({
+      version: result.rows[0]?.version,
+      database: result.rows[0]?.database,
+      url: metadata.database.url,
+    });
+    expect(result.rows[0]?.version).toMatch(/^PostgreSQL \d+/);
+  });
+
+  test('environment is configured: provider, database URL and client tools', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce20.environment', ce: 'CE-20' });
+    const pgDump = run.backup.ok === true ? run.backup.value.pgDumpVersion : null;
+    check.measureAll({
+      project: run.project,
+      provider: metadata.provider,
+      databaseUrl: metadata.database.url,
+      pgDump,
+    });
+    expect(metadata.database.url).not.toBe('');
+    expect(pgDump, 'pg_dump must be installed to back the database up').toMatch(/pg_dump/);
+  });
+
+  test('current state documented: table, policy and foreign key counts', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce20.state.documented', ce: 'CE-20' });
+    check.measureAll({
+      ...run.preflight.counts,
+      rowsByTable: Object.fromEntries(run.preflight.tables.map((t) => [t.table, t.rows])),
+    });
+    expect(run.preflight.takenAt).not.toBe('');
+  });
+
+  test('pre-migration backup created (file size > 0)', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce20.backup.created', ce: 'CE-20' });
+    if (run.backup.ok !== true) {
+      check.measure('error', run.backup.ok === false ? run.backup.error : run.backup.reason);
+      expect.fail(
+        `no pre-migration backup: ${run.backup.ok === false ? run.backup.error : run.backup.reason}`,
+      );
+    }
+    check.measureAll({
+      path: run.backup.value.path,
+      bytes: run.backup.value.bytes,
+      durationMs: Math.round(run.backup.value.durationMs),
+    });
+    expect(run.backup.value.bytes).toBeGreaterThan(0);
+  });
+
+  test('pre-migration backup verified with pg_restore --list', async ({ task }) => {
+    const check = defineCheck(task, { id: 'ce20.backup.verified', ce: 'CE-20' });
+    expect(run.backup.ok, 'no backup to verify').toBe(true);
+    if (run.backup.ok !== true) return;
+    const contents = await listBackup(run.backup.value.path);
+    check.measureAll({
+      format: contents.format,
+      declaredEntries: contents.declaredEntries,
+      listedEntries: contents.entries.length,
+      dumpedFrom: contents.dumpedFrom,
+    });
+    expect(contents.format).toBe('CUSTOM');
+    // The header's count includes entries pg_restore does not list (e.g. the encoding), so at least as many.
+    expect(contents.declaredEntries).toBeGreaterThanOrEqual(contents.entries.length);
+    expect(contents.dumpedFrom).toBe(metadata.database.serverVersion.split(' ')[0]);
+  });
+
+  test('backup restoration tested in an isolated database: every table restores with its row count', async ({
+    task,
+  }) => {
+    const check = defineCheck(task, { id: 'ce20.backup.restore-tested', ce: 'CE-20' });
+    expect(run.backup.ok, 'no backup to restore').toBe(true);
+    if (run.backup.ok !== true) return;
+    const restored = await rehearseRestore(run.backup.value.path, inject('databaseUrl'));
+    const restoredRows = new Map(restored.tables.map((table) => [table.table, table.rows]));
+    const mismatches = run.preflight.tables
+      .filter((table) => restoredRows.get(table.table) !== table.rows)
+      .map((table) => ({
+        table: table.table,
+        source: table.rows,
+        restored: restoredRows.get(table.table) ?? null,
+      }));
+    check.measureAll({ tables: run.preflight.tables.length, restoredTables: restored.tables.length });
+    check.offending(mismatches);
+    expect(mismatches).toEqual([]);
+  });
+});

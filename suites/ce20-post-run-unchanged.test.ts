@@ -1,0 +1,32 @@
+import { describe, expect, inject, test } from 'vitest';
+import { compareSnapshots, takeSnapshot } from '../helpers/database-snapshot.ts';
+import { defineCheck } from '../reports/check-meta.ts';
+import { suitePool } from './support/database.ts';
+
+const run = inject('gateRun');
+const pool = await suitePool();
+
+// Runs last (see ce-sequencer.ts): every suite before it wrote only inside rolled-back transactions.
+describe('CE-20 zero data loss: the gate left the database as it found it', () => {
+  test('row counts and checksums of every table, and the schema, are unchanged by the run', async ({
+    task,
+  }) => {
+    const check = defineCheck(task, { id: 'ce20.post-run.unchanged', ce: 'CE-20' });
+    const client = await pool.connect();
+    try {
+      const now = await takeSnapshot(client);
+      const difference = compareSnapshots(run.baseline, now);
+      check.measureAll({
+        tables: now.tables.length,
+        rows: now.tables.reduce((sum, table) => sum + table.rows, 0),
+        schemaChecksumBefore: run.baseline.schemaChecksum,
+        schemaChecksumAfter: now.schemaChecksum,
+      });
+      check.offending(difference.tables);
+      expect(difference.tables).toEqual([]);
+      expect(difference.schemaChanged).toBe(false);
+    } finally {
+      client.release();
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, inject, test } from 'vitest';
+import { connectClient } from '../helpers/database-connection.ts';
+import { loadMigrations } from '../helpers/migrations/migration-files.ts';
+import { validateMigrations } from '../helpers/migrations/migration-validation.ts';
+import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
+import { readVersion } from '../helpers/migrations/migration-history.ts';
+import { rehearseRestore } from '../helpers/restore-rehearsal.ts';
+import { defineCheck } from '../reports/check-meta.ts';
+import { gateSettings, migrationsDirectory } from './support/gate-settings.ts';
+import './support/database.ts';
+
+const run = inject('gateRun');
+const migrations = await loadMigrations(migrationsDirectory());
+const validation = await validateMigrations(migrations);
+
+describe('CE-21 migration script preparation and validation', () => {
+  test('all migration files have valid SQL syntax (PostgreSQL parser)', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce21.syntax', ce: 'CE-21' });
+    check.measureAll({
+      files: validation.files.length + validation.syntaxErrors.length,
+      statements: validation.files.reduce((n, f) => n + f.statements, 0),
+    });
+    check.offending(validation.syntaxErrors);
+    expect(validation.syntaxErrors).toEqual([]);
+  });
+
+  test('every statement can run inside its migration transaction', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce21.transactional', ce: 'CE-21' });
+    check.offending(validation.nonTransactional);
+    expect(validation.nonTransactional).toEqual([]);
+  });
+
+  test('migration order validated: no migration uses a relation a later one creates', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce21.order', ce: 'CE-21' });
+    check.measureAll({
+      dependencies: validation.dependencies.map((edge) => `${edge.from} → ${edge.to} (${edge.relation})`),
+      external: [...validation.external],
+    });
+    check.offending(validation.forwardReferences);
+    expect(validation.forwardReferences).toEqual([]);
+  });
+
+  test('dry run completes without errors and leaves no trace', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce21.dry-run', ce: 'CE-21' });
+    if (run.dryRun.ok !== true) {
+      check.measure('error', run.dryRun.ok === false ? run.dryRun.error : run.dryRun.reason);
+      expect.fail(run.dryRun.ok === false ? run.dryRun.error : run.dryRun.reason);
+    }
+    check.measureAll({
+      from: run.dryRun.value.from,
+      executed: run.dryRun.value.executed.map((step) => `${step.name}: ${formatMs(step.durationMs)}`),
+      estimatedExecutionTime: formatMs(run.dryRun.value.totalMs),
+    });
+    check.metric({ value: Math.round(run.dryRun.value.totalMs), unit: 'ms' });
+    check.offending(run.dryRunTrace.tables);
+    expect(run.dryRunTrace.tables).toEqual([]);
+    expect(run.dryRunTrace.schemaChanged).toBe(false);
+  });
+
+  test('local staging mirror: the pre-migration backup, restored and migrated, reaches the expected version', async ({
+    task,
+  }) => {
+    const check = defineCheck(task, { id: 'ce21.mirror', ce: 'CE-21' });
+    expect(run.backup.ok, 'the mirror is built from the pre-migration backup, which is missing').toBe(true);
+    if (run.backup.ok !== true) return;
+    let reached: string | null = null;
+    await rehearseRestore(run.backup.value.path, inject('databaseUrl'), async (mirror) => {
+      const result = await new Migrator({
+        databaseUrl: mirror.url,
+        directory: migrationsDirectory(),
+      }).migrate();
+      check.measure(
+        'applied',
+        result.applied.map((step) => `${step.name}: ${formatMs(step.durationMs)}`),
+      );
+      const client = await connectClient(mirror.url);
+      try {
+        reached = await readVersion(client);
+      } finally {
+        await client.end();
+      }
+    });
+    check.measureAll({ reached, expected: gateSettings().migrations.expectedVersion });
+    expect(reached).toBe(gateSettings().migrations.expectedVersion);
+  });
+});

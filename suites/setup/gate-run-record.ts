@@ -1,0 +1,40 @@
+import type {} from 'vitest';
+import type { DatabaseSnapshot, SnapshotDifference } from '../../helpers/database-snapshot.ts';
+import type { BackupFile } from '../../helpers/database-backup.ts';
+import type { TimedMigration } from '../../helpers/migrations/migrator.ts';
+
+/** A step of the run that globalSetup performed: its result, or the one-sentence error it hit. */
+export type StepOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: 'not-run'; readonly reason: string };
+
+/** What globalSetup did before the suites ran; suites turn each step into checks with evidence. */
+export interface GateRunRecord {
+  readonly project: string;
+  /** Snapshot before anything was changed (CE-20 state documentation). */
+  readonly preflight: DatabaseSnapshot;
+  readonly backup: StepOutcome<BackupFile>;
+  readonly dryRun: StepOutcome<{
+    readonly from: string | null;
+    readonly executed: readonly TimedMigration[];
+    readonly totalMs: number;
+  }>;
+  /** Tables or schema the dry run changed: must be empty. */
+  readonly dryRunTrace: { readonly tables: readonly SnapshotDifference[]; readonly schemaChanged: boolean };
+  readonly migrate: StepOutcome<{
+    readonly from: string | null;
+    readonly to: string | null;
+    readonly applied: readonly TimedMigration[];
+  }>;
+  /** Fixtures committed to the throw-away database (`local` only). */
+  readonly seeded: StepOutcome<Readonly<Record<string, number>>>;
+  /** Snapshot the run must leave unchanged: after setup, before the suites. */
+  readonly baseline: DatabaseSnapshot;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    gateRun: GateRunRecord;
+  }
+}

@@ -1,0 +1,114 @@
+import type { TestProject } from 'vitest/node';
+import { backupDirectory, migrationsDirectory } from '../support/gate-settings.ts';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { createBackup } from '../../helpers/database-backup.ts';
+import { parseDatabaseUrl } from '../../helpers/database-url.ts';
+import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
+import { errorMessage } from '../../helpers/gate-error.ts';
+import { readHistory } from '../../helpers/migrations/migration-history.ts';
+import { Migrator } from '../../helpers/migrations/migrator.ts';
+import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
+import { redactUrl } from '../../helpers/redact.ts';
+import type { RunMetadata } from '../../helpers/run-metadata.ts';
+import type { GateRunRecord, StepOutcome } from './gate-run-record.ts';
+import '../../helpers/run-metadata.ts';
+
+export interface PrepareOptions {
+  readonly project: TestProject;
+  readonly database: StartedDatabase;
+  /** Apply pending migrations for real (always for `local`; on staging only when asked). */
+  readonly apply: boolean;
+  /** Commits fixtures after migrating (throw-away databases only). */
+  readonly seed?: (url: string) => Promise<Readonly<Record<string, number>>>;
+  readonly log: (line: string) => void;
+}
+
+async function step<T>(
+  label: string,
+  log: (line: string) => void,
+  work: () => Promise<T>,
+): Promise<StepOutcome<T>> {
+  const started = performance.now();
+  try {
+    const value = await work();
+    log(`${label}: done in ${Math.round(performance.now() - started)} ms`);
+    return { ok: true, value };
+  } catch (error) {
+    log(`${label}: FAILED — ${errorMessage(error)}`);
+    return { ok: false, error: errorMessage(error) };
+  }
+}
+
+/**
+ * The flow before the suites: preflight snapshot and backup (CE-20), dry run (CE-21), apply
+ * (CE-22), fixtures, baseline snapshot. A failing step is recorded, not thrown, so the suites report
+ * it as a failed check with its reason instead of the whole run dying without evidence.
+ */
+export async function prepareGateRun(options: PrepareOptions): Promise<void> {
+  const { project, database, log } = options;
+  const url = database.url;
+  const client = await connectClient(url);
+  const startedAt = new Date().toISOString();
+  try {
+    const version = await client.query<{ server_version: string }>('SHOW server_version');
+    log(`database ${redactUrl(url)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
+    const preflight = await takeSnapshot(client);
+    const backup = await step('pre-migration backup (pg_dump)', log, () =>
+      createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
+    );
+    const migrator = new Migrator({
+      databaseUrl: url,
+      directory: migrationsDirectory(),
+      log: (line) => log(`  ${line}`),
+    });
+    const dryRun = await step('dry run of pending migrations', log, () => migrator.dryRun());
+    const afterDryRun = compareSnapshots(preflight, await takeSnapshot(client));
+    const migrate: GateRunRecord['migrate'] = options.apply
+      ? await step('apply migrations', log, () => migrator.migrate())
+      : {
+          ok: 'not-run',
+          reason: 'staging runs are non-destructive; set MIGRATION_GATE_APPLY=1 to apply pending migrations',
+        };
+    const seeded: GateRunRecord['seeded'] =
+      options.seed === undefined
+        ? {
+            ok: 'not-run',
+            reason: 'no fixtures are committed to this database; suites seed inside rolled-back transactions',
+          }
+        : migrate.ok === true
+          ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
+          : { ok: 'not-run', reason: 'migrations did not apply' };
+    const baseline = await takeSnapshot(client);
+    const versionNow = await client.query<{ v: string | null }>(
+      `SELECT CASE WHEN to_regclass('public.alembic_version') IS NULL THEN NULL
+                   ELSE (SELECT version_num FROM public.alembic_version LIMIT 1) END AS v`,
+    );
+    const record: GateRunRecord = {
+      project: project.name,
+      preflight,
+      backup,
+      dryRun,
+      dryRunTrace: afterDryRun,
+      migrate,
+      seeded,
+      baseline,
+    };
+    const target = parseDatabaseUrl(url);
+    const metadata: RunMetadata = {
+      project: project.name,
+      provider: database.provider,
+      database: {
+        url: redactUrl(url),
+        name: target.database,
+        serverVersion: version.rows[0]?.server_version ?? 'unknown',
+      },
+      migrations: { version: versionNow.rows[0]?.v ?? null, applied: await readHistory(client) },
+      startedAt,
+    };
+    project.provide('databaseUrl', url);
+    project.provide('runMetadata', metadata);
+    project.provide('gateRun', record);
+  } finally {
+    await client.end();
+  }
+}
