@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import type { MigrationFile } from '../../helpers/migrations/migration-files.ts';
+import { checksumOf } from '../../helpers/migrations/migration-files.ts';
+import { validateMigrations } from '../../helpers/migrations/migration-validation.ts';
+import { analyseSql } from '../../helpers/migrations/sql-analysis.ts';
+
+function migration(version: string, upSql: string, downSql?: string): MigrationFile {
+  return {
+    version,
+    name: `${version}_m`,
+    upPath: `${version}_m.up.sql`,
+    downPath: downSql === undefined ? undefined : `${version}_m.down.sql`,
+    upSql,
+    downSql,
+    checksum: checksumOf(upSql),
+  };
+}
+
+describe('SQL analysis with the PostgreSQL parser', () => {
+  test('reports a syntax error with its line', async () => {
+    const analysis = await analyseSql('CREATE TABLE a (id int);\n\nCREATE TABLE ( broken;');
+    expect(analysis).toMatchObject({ ok: false, line: 3 });
+  });
+
+  test('flags statements that cannot run inside a transaction, with their lines', async () => {
+    const analysis = await analyseSql('-- comment\nCREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\nVACUUM t;\nCOMMIT;');
+    expect(analysis.ok).toBe(true);
+    if (!analysis.ok) return;
+    const blocked = analysis.statements.filter((s) => s.nonTransactional !== undefined).map((s) => [s.kind, s.line]);
+    expect(blocked).toEqual([
+      ['IndexStmt', 3],
+      ['VacuumStmt', 4],
+      ['TransactionStmt', 5],
+    ]);
+  });
+
+  test('a plain CREATE INDEX and a DO block are fine in a transaction', async () => {
+    const analysis = await analyseSql('CREATE INDEX i ON t (a); DO $$ BEGIN PERFORM 1; END $$;');
+    expect(analysis.ok && analysis.statements.every((s) => s.nonTransactional === undefined)).toBe(true);
+  });
+
+  test('derives dependencies between migrations and flags a forward reference', async () => {
+    const result = await validateMigrations([
+      migration('001', 'CREATE TABLE tenants (id uuid PRIMARY KEY);'),
+      migration('002', 'ALTER TABLE projects ADD COLUMN tenant_id uuid REFERENCES tenants (id);'),
+      migration('003', 'CREATE TABLE projects (id uuid PRIMARY KEY);'),
+    ]);
+    expect(result.dependencies).toEqual([{ from: '002_m', to: '001_m', relation: 'tenants' }]);
+    expect(result.forwardReferences).toEqual([{ from: '002_m', to: '003_m', relation: 'projects' }]);
+  });
+
+  test('a correctly ordered set has no forward references and names external relations', async () => {
+    const result = await validateMigrations([
+      migration('001', 'CREATE TABLE a (id int PRIMARY KEY);', 'DROP TABLE a;'),
+      migration('002', 'CREATE TABLE b (a_id int REFERENCES a (id)); INSERT INTO b SELECT id FROM legacy;'),
+    ]);
+    expect(result.forwardReferences).toEqual([]);
+    expect(result.syntaxErrors).toEqual([]);
+    expect(result.external).toEqual(['legacy']);
+    expect(result.files.map((f) => f.file)).toEqual(['001_m.up.sql', '001_m.down.sql', '002_m.up.sql']);
+  });
+});

@@ -1,0 +1,73 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startVitest } from 'vitest/node';
+import GateReporter from '../../reports/gate-reporter.ts';
+
+/** What a nested gate run decided, read back from the files its reporter wrote. */
+export interface GateOutcome {
+  readonly decision: 'GO' | 'NO-GO';
+  readonly reasons: readonly string[];
+  readonly checks: readonly { readonly id: string; readonly status: string; readonly name: string }[];
+  readonly readiness: string;
+  readonly reportDir: string;
+  /** Ids of the checks that failed. */
+  readonly failed: readonly string[];
+}
+
+interface EvidenceFile {
+  readonly verdict: { readonly decision: 'GO' | 'NO-GO'; readonly reasons: readonly string[] };
+  readonly checks: readonly { readonly id: string; readonly status: string; readonly name: string }[];
+}
+
+/**
+ * Runs the real gate — the `staging` project's suites and the evidence reporter — against a database
+ * URL, in this process, and returns what the reporter wrote. `files` narrows the run to some suites.
+ */
+export async function runGate(options: {
+  readonly databaseUrl: string;
+  readonly files: readonly string[];
+  readonly migrationsDirectory?: string;
+  /** Further environment for the run (e.g. MIGRATION_GATE_APPLY, PATH); undefined unsets. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}): Promise<GateOutcome> {
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-nested-'));
+  const saved = { ...process.env };
+  process.env['DATABASE_URL'] = options.databaseUrl;
+  process.env['MIGRATION_GATE_BACKUP_DIR'] = path.join(workDir, 'backups');
+  if (options.migrationsDirectory !== undefined)
+    process.env['MIGRATION_GATE_MIGRATIONS'] = options.migrationsDirectory;
+  const outputDir = path.join(workDir, 'reports');
+  try {
+    const vitest = await startVitest('test', [...options.files], {
+      project: ['staging'],
+      watch: false,
+      reporters: [new GateReporter({ outputDir, exitOnNoGo: false })],
+    });
+    await vitest.close();
+    const runs = (await fs.readdir(outputDir)).filter((entry) => entry !== 'latest');
+    const runDir = path.join(outputDir, runs.sort().at(-1) ?? 'missing');
+    const evidence = JSON.parse(
+      await fs.readFile(path.join(runDir, 'evidence.json'), 'utf8'),
+    ) as EvidenceFile;
+    const readiness = await fs.readFile(path.join(runDir, 'STAGING_MIGRATION_READINESS_REPORT.md'), 'utf8');
+    return {
+      decision: evidence.verdict.decision,
+      reasons: evidence.verdict.reasons,
+      checks: evidence.checks,
+      readiness,
+      reportDir: runDir,
+      failed: evidence.checks.filter((check) => check.status === 'failed').map((check) => check.id),
+    };
+  } finally {
+    setEnvironment(saved);
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function setEnvironment(values: Readonly<Record<string, string | undefined>>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
