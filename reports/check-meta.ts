@@ -1,0 +1,175 @@
+/**
+ * The test-side API of the evidence reporter: a test is one check, and it hands the reporter what it
+ * measured through typed `task.meta.check`.
+ *
+ * @example
+ * ```ts
+ * test("documents: UPDATE of another tenant's row affects 0 rows", async ({ task }) => {
+ *   const check = defineCheck(task, { id: 'ce23.rls.documents.update-other-tenant', ce: 'CE-23' });
+ *   const { rowCount } = await asTenant(a, (db) => db.query('UPDATE documents SET title = $1 WHERE id = $2', ['x', bRow]));
+ *   check.measure('rowsAffected', rowCount ?? 0);
+ *   check.matrix({ table: 'documents', command: 'UPDATE', context: 'other-tenant',
+ *     outcome: `${rowCount ?? 0} rows affected`, expected: 'denied', ok: rowCount === 0 });
+ *   expect(rowCount).toBe(0);
+ * });
+ * ```
+ *
+ * A test without `defineCheck` still counts: its id is derived from the file's CE number and the
+ * slug of its full name, its CE section from the file name (`suites/ce23-rls.test.ts` → CE-23).
+ */
+import type { CeSection } from '../helpers/gate-config.ts';
+import { assertCheckId } from './check-id.ts';
+import type { JsonValue } from './json-value.ts';
+import { toJsonValue } from './to-json-value.ts';
+
+export type { JsonObject, JsonPrimitive, JsonValue } from './json-value.ts';
+export { checkId, slugify } from './check-id.ts';
+export * from './well-known-checks.ts';
+
+export const MATRIX_COMMANDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const;
+export type MatrixCommand = (typeof MATRIX_COMMANDS)[number];
+
+export const MATRIX_CONTEXTS = ['own-tenant', 'other-tenant', 'no-tenant'] as const;
+export type MatrixContext = (typeof MATRIX_CONTEXTS)[number];
+
+/** One cell of the CE-23 access matrix: table × command × tenant context → what happened. */
+export interface AccessMatrixCell {
+  readonly table: string;
+  readonly command: MatrixCommand;
+  readonly context: MatrixContext;
+  /** What was observed, for a person: `rows: 12 of 12`, `refused 42501`, `0 rows affected`. */
+  readonly outcome: string;
+  readonly expected: 'allowed' | 'denied';
+  /** Whether the outcome matches `expected`. */
+  readonly ok: boolean;
+}
+
+export const METRIC_UNITS = ['ms', 'count', 'bytes', 'percent'] as const;
+export type MetricUnit = (typeof METRIC_UNITS)[number];
+
+/** The headline number of a check (a timing, mostly), shown beside its budget and baseline. */
+export interface CheckMetric {
+  readonly value: number;
+  readonly unit: MetricUnit;
+  /** The value must stay at or below this. */
+  readonly budget?: number;
+  /** The value measured before the migrations, for a regression figure. */
+  readonly baseline?: number;
+}
+
+/** What a test recorded about its check; read by the reporter from `TestCase.meta().check`. */
+export interface CheckMeta {
+  /** Stable id, `ceNN.` + dot-separated segments; see {@link checkId}. */
+  readonly id: string;
+  readonly ce: CeSection;
+  /** Measured values by name: rows seen, rows affected, error codes, plan nodes, timings. */
+  readonly measured: Readonly<Record<string, JsonValue>>;
+  /** Rows or objects that broke the property (capped at {@link MAX_OFFENDING_ROWS}). */
+  readonly offending?: readonly JsonValue[];
+  /** How many offending rows there were before the cap. */
+  readonly offendingTotal?: number;
+  readonly accessMatrix?: readonly AccessMatrixCell[];
+  readonly metric?: CheckMetric;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Evidence of the check this test is; written by {@link defineCheck}. */
+    check?: CheckMeta;
+  }
+}
+
+/** Offending rows kept per check; the rest are counted, because meta travels between processes. */
+export const MAX_OFFENDING_ROWS = 100;
+
+/** Records a check's evidence; every call writes to `task.meta.check` at once. */
+export interface CheckRecorder {
+  readonly id: string;
+  /** Records one measured value under `key` (a later call with the same key replaces it). */
+  measure(key: string, value: JsonValue): CheckRecorder;
+  /** Records several measured values; `undefined` values are left out. */
+  measureAll<T extends { readonly [K in keyof T]: JsonValue | undefined }>(values: T): CheckRecorder;
+  /** Records the rows or objects that broke the property; Dates, bigints and Buffers become JSON. */
+  offending(rows: readonly unknown[]): CheckRecorder;
+  /** Adds one access-matrix cell (CE-23). */
+  matrix(cell: AccessMatrixCell): CheckRecorder;
+  /** Sets the headline metric of the check. */
+  metric(metric: CheckMetric): CheckRecorder;
+}
+
+/** The part of Vitest's test context `task` that {@link defineCheck} needs. */
+export interface TaskWithMeta {
+  readonly meta: { check?: CheckMeta };
+}
+
+/**
+ * Declares that the running test is the check `init.id` of section `init.ce` and returns a recorder.
+ * Call it first in the test, so values recorded before a failing assertion still reach the report.
+ * Throws on a malformed id, an id outside `init.ce`, or a second call in the same test.
+ */
+export function defineCheck(
+  task: TaskWithMeta,
+  init: { readonly id: string; readonly ce: CeSection },
+): CheckRecorder {
+  assertCheckId(init.id, init.ce);
+  if (task.meta.check !== undefined) {
+    throw new Error(
+      `defineCheck(${JSON.stringify(init.id)}): this test already is check ${JSON.stringify(task.meta.check.id)}; one test is one check.`,
+    );
+  }
+  const measured: Record<string, JsonValue> = {};
+  const cells: AccessMatrixCell[] = [];
+  let offending: readonly JsonValue[] | undefined;
+  let offendingTotal: number | undefined;
+  let metric: CheckMetric | undefined;
+
+  const publish = (): void => {
+    task.meta.check = {
+      id: init.id,
+      ce: init.ce,
+      measured: { ...measured },
+      ...(offending === undefined ? {} : { offending, offendingTotal }),
+      ...(cells.length === 0 ? {} : { accessMatrix: [...cells] }),
+      ...(metric === undefined ? {} : { metric }),
+    };
+  };
+
+  const recorder: CheckRecorder = {
+    id: init.id,
+    measure(key, value) {
+      measured[key] = toJsonValue(value);
+      publish();
+      return recorder;
+    },
+    measureAll(values) {
+      for (const [key, value] of Object.entries(values as Record<string, JsonValue | undefined>)) {
+        if (value !== undefined) measured[key] = toJsonValue(value);
+      }
+      publish();
+      return recorder;
+    },
+    offending(rows) {
+      offending = rows.slice(0, MAX_OFFENDING_ROWS).map(toJsonValue);
+      offendingTotal = rows.length;
+      publish();
+      return recorder;
+    },
+    matrix(cell) {
+      cells.push({ ...cell });
+      publish();
+      return recorder;
+    },
+    metric(value) {
+      if (!Number.isFinite(value.value)) {
+        throw new Error(
+          `Check ${init.id}: metric value must be a finite number, got ${String(value.value)}.`,
+        );
+      }
+      metric = { ...value };
+      publish();
+      return recorder;
+    },
+  };
+  publish();
+  return recorder;
+}

@@ -1,0 +1,127 @@
+/**
+ * The typed evidence model the reporter collects from a run, before anything is rendered. Renderers
+ * are pure functions of it; `evidence.json` is it, serialised (see `evidence.schema.json`).
+ */
+import type { CeSection, GateId } from '../helpers/gate-config.ts';
+import type { AccessMatrixCell, CheckMetric } from './check-meta.ts';
+import type { JsonValue } from './json-value.ts';
+
+/** Version of the `evidence.json` shape; bump major on a breaking change of the schema. */
+export const EVIDENCE_SCHEMA_VERSION = '1.0.0';
+
+export const CHECK_STATUSES = ['passed', 'failed', 'skipped'] as const;
+/** `skipped` covers `.skip`, `.todo`, `ctx.skip()` and tests not run because of a filter. */
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** An error a check or the run raised: plain text, no ANSI, passwords redacted. */
+export interface EvidenceError {
+  readonly name: string;
+  readonly message: string;
+  /** Expected/actual diff of a failed assertion, when Vitest produced one. */
+  readonly diff?: string;
+  /** First stack frames that point into the project (not node_modules). */
+  readonly stack?: string;
+}
+
+/** One check: one Vitest test (or a suite-level error that stopped tests from running). */
+export interface CheckEvidence {
+  readonly id: string;
+  /** Null for a test in a file that is not named `ceNN-…`. */
+  readonly ce: CeSection | null;
+  /** Gate whose sections contain `ce`; null when no gate covers it. */
+  readonly gate: GateId | null;
+  readonly name: string;
+  /** Names of the enclosing describe blocks and the test, joined by ` > `. */
+  readonly fullName: string;
+  /** Test file relative to the project root, with `/` separators. */
+  readonly file: string;
+  readonly status: CheckStatus;
+  readonly durationMs: number | null;
+  readonly measured: Readonly<Record<string, JsonValue>>;
+  readonly offending: readonly JsonValue[];
+  /** Offending rows before the cap; equals `offending.length` when nothing was cut. */
+  readonly offendingTotal: number;
+  readonly accessMatrix: readonly AccessMatrixCell[];
+  readonly metric: CheckMetric | null;
+  readonly errors: readonly EvidenceError[];
+  /** Why it was skipped (`ctx.skip(note)`, `todo`, …), when skipped. */
+  readonly skipReason: string | null;
+  /** Messages the test added with `annotate()`. */
+  readonly notes: readonly string[];
+}
+
+/** What the run verified against, from `RunMetadata` (never the unredacted URL). */
+export interface TargetEvidence {
+  readonly provider: string;
+  /** Connection URL, password redacted. */
+  readonly url: string;
+  /** `host:port`, from the URL. */
+  readonly host: string;
+  readonly database: string;
+  readonly serverVersion: string;
+  readonly migrationVersion: string | null;
+  readonly migrations: readonly MigrationEvidence[];
+  readonly startedAt: string;
+}
+
+export interface MigrationEvidence {
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly appliedAt: string;
+  readonly durationMs: number;
+}
+
+export type RunEndReason = 'passed' | 'failed' | 'interrupted';
+
+/** Everything collected for one gate project of one run. */
+export interface EvidenceModel {
+  readonly runId: string;
+  /** Vitest project that ran the gate: `local`, `staging`, … */
+  readonly project: string;
+  readonly generatedAt: string;
+  readonly vitestVersion: string;
+  /** Null when the project's globalSetup provided no `runMetadata`. */
+  readonly target: TargetEvidence | null;
+  readonly run: {
+    readonly reason: RunEndReason;
+    /** Failed tests in projects other than this one (they still fail the run). */
+    readonly failedElsewhere: number;
+    readonly unhandledErrors: readonly EvidenceError[];
+  };
+  readonly checks: readonly CheckEvidence[];
+}
+
+export const GATE_STATUSES = ['PASS', 'FAIL', 'NOT RUN'] as const;
+export type GateStatus = (typeof GATE_STATUSES)[number];
+
+export interface CheckCounts {
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly total: number;
+}
+
+/** A quality gate, decided from the checks of its CE sections. */
+export interface GateResult {
+  readonly id: GateId;
+  readonly title: string;
+  readonly sections: readonly CeSection[];
+  readonly required: boolean;
+  readonly status: GateStatus;
+  readonly counts: CheckCounts;
+}
+
+export type Decision = 'GO' | 'NO-GO';
+
+export interface Verdict {
+  readonly decision: Decision;
+  /** Why: failing checks (id and test name), required gates that failed or did not run, run errors. */
+  readonly reasons: readonly string[];
+}
+
+/** Gates and verdict derived from an {@link EvidenceModel} by `evaluateGates`. */
+export interface GateEvaluation {
+  readonly gates: readonly GateResult[];
+  readonly verdict: Verdict;
+}

@@ -1,0 +1,96 @@
+/** One CE section's markdown report, as a pure function of the evidence. */
+import type { CeSection } from '../helpers/gate-config.ts';
+import { CE_SECTION_INFO } from './ce-sections.ts';
+import type { CheckEvidence, EvidenceModel, GateEvaluation } from './evidence-model.ts';
+import { formatGateStatus, formatMeasured, formatStatus } from './format-values.ts';
+import { document, escapeInline, formatDuration, inlineCode, table } from './markdown.ts';
+import { renderAccessMatrix } from './render-access-matrix.ts';
+import { renderFailure } from './render-check-details.ts';
+import { READINESS_FILE } from './report-files.ts';
+import { renderTarget } from './render-target.ts';
+import { countChecks, gateLabel, gateStatus } from './verdict.ts';
+
+function renderResults(checks: readonly CheckEvidence[]): string {
+  return table(
+    ['Status', 'Check', 'Test', 'Measured', 'Duration'],
+    checks.map((check) => [
+      formatStatus(check.status),
+      inlineCode(check.id),
+      check.fullName,
+      formatMeasured(check.measured),
+      formatDuration(check.durationMs),
+    ]),
+  );
+}
+
+function renderMetrics(checks: readonly CheckEvidence[]): string | null {
+  const withMetric = checks.flatMap((check) =>
+    check.metric === null ? [] : [{ check, metric: check.metric }],
+  );
+  if (withMetric.length === 0) return null;
+  const rows = withMetric.map(({ check, metric }) => {
+    const change =
+      metric.baseline === undefined || metric.baseline === 0
+        ? '—'
+        : `${(((metric.value - metric.baseline) / metric.baseline) * 100).toFixed(1)} %`;
+    return [
+      inlineCode(check.id),
+      `${metric.value} ${metric.unit}`,
+      metric.budget === undefined ? '—' : `${metric.budget} ${metric.unit}`,
+      metric.baseline === undefined ? '—' : `${metric.baseline} ${metric.unit}`,
+      change,
+      metric.budget === undefined ? '—' : metric.value <= metric.budget ? 'within budget' : 'OVER BUDGET',
+    ];
+  });
+  return document([
+    '## Metrics',
+    table(['Check', 'Value', 'Budget', 'Baseline', 'Change', 'Budget check'], rows),
+  ]);
+}
+
+function renderSkipped(checks: readonly CheckEvidence[]): string | null {
+  const skipped = checks.filter((check) => check.status === 'skipped');
+  if (skipped.length === 0) return null;
+  return document([
+    '## Skipped checks',
+    'Skipped checks are not evidence: they neither pass nor fail a gate.',
+    table(
+      ['Check', 'Test', 'Reason'],
+      skipped.map((check) => [inlineCode(check.id), check.fullName, check.skipReason ?? 'skipped']),
+    ),
+  ]).trimEnd();
+}
+
+/** The report of section `ce`: what was checked, against which database, when, and every result. */
+export function renderCeReport(ce: CeSection, model: EvidenceModel, evaluation: GateEvaluation): string {
+  const info = CE_SECTION_INFO[ce];
+  const checks = model.checks.filter((check) => check.ce === ce);
+  const counts = countChecks(checks);
+  const gate = evaluation.gates.find((candidate) => candidate.sections.includes(ce));
+  const gateLine =
+    gate === undefined
+      ? 'No quality gate covers this section.'
+      : `${gateLabel(gate.id)} (${escapeInline(gate.title)}${gate.required ? ', required' : ', optional'}): ${formatGateStatus(gate.status)}`;
+  const failures = checks.filter((check) => check.status === 'failed');
+  const matrix = renderAccessMatrix(checks.flatMap((check) => check.accessMatrix));
+  return document([
+    `# ${ce} — ${info.title}`,
+    [
+      `**Result: ${formatGateStatus(gateStatus(counts))}** — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.total} checks).`,
+      '',
+      gateLine,
+      '',
+      `Verdict of the run: ${evaluation.verdict.decision} (see [${READINESS_FILE}](./${READINESS_FILE})).`,
+    ].join('\n'),
+    '## What was checked',
+    info.checked,
+    '## Database',
+    renderTarget(model),
+    '## Results',
+    renderResults(checks),
+    matrix === null ? null : `## Access matrix\n\n${matrix}`,
+    renderMetrics(checks),
+    failures.length === 0 ? null : `## Failures\n\n${failures.map(renderFailure).join('\n\n')}`,
+    renderSkipped(checks),
+  ]);
+}

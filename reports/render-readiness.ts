@@ -1,0 +1,110 @@
+/** STAGING_MIGRATION_READINESS_REPORT.md: verdict, dashboard, gates, risk and checklist (CE-28). */
+import { CE_SECTIONS } from '../helpers/gate-config.ts';
+import { assessRisk, goNoGoChecklist } from './assess-risk.ts';
+import { CE_SECTION_INFO } from './ce-sections.ts';
+import { computeDashboard } from './dashboard-metrics.ts';
+import type { EvidenceModel, GateEvaluation } from './evidence-model.ts';
+import { formatGateStatus } from './format-values.ts';
+import { document, escapeInline, inlineCode, table } from './markdown.ts';
+import { CE_REPORT_FILES, EVIDENCE_FILE } from './report-files.ts';
+import { renderDashboard } from './render-dashboard.ts';
+import { renderTarget } from './render-target.ts';
+import { countChecks, gateLabel, gateStatus } from './verdict.ts';
+
+function renderVerdict(model: EvidenceModel, evaluation: GateEvaluation): string {
+  const { verdict, gates } = evaluation;
+  const required = gates.filter((gate) => gate.required).map((gate) => gateLabel(gate.id));
+  const reasons =
+    verdict.decision === 'GO'
+      ? [
+          `Every required gate (${required.join(', ') || 'none'}) passed; ${countChecks(model.checks).passed} of ${model.checks.length} checks passed, none failed.`,
+        ]
+      : verdict.reasons;
+  return [`Verdict: ${verdict.decision}`, '', ...reasons.map((reason) => `- ${escapeInline(reason)}`)].join(
+    '\n',
+  );
+}
+
+function renderGates(evaluation: GateEvaluation): string {
+  return document([
+    table(
+      ['Gate', 'Title', 'CE sections', 'Required', 'Passed', 'Failed', 'Skipped', 'Status'],
+      evaluation.gates.map((gate) => [
+        gateLabel(gate.id),
+        gate.title,
+        gate.sections.join(', '),
+        gate.required ? 'yes' : 'no',
+        String(gate.counts.passed),
+        String(gate.counts.failed),
+        String(gate.counts.skipped),
+        formatGateStatus(gate.status),
+      ]),
+    ),
+    'A gate passes when at least one of its checks passed and none failed. Skipped checks neither pass nor fail a gate; a gate whose checks were all skipped (or that has none) is NOT RUN. The verdict is GO only when every required gate passed and nothing failed.',
+  ]).trimEnd();
+}
+
+function renderFailedChecks(model: EvidenceModel): string | null {
+  const failed = model.checks.filter((check) => check.status === 'failed');
+  if (failed.length === 0) return null;
+  return document([
+    '## Failed checks',
+    table(
+      ['Check', 'Test', 'CE', 'Reason', 'Report'],
+      failed.map((check) => [
+        inlineCode(check.id),
+        check.fullName,
+        check.ce ?? '—',
+        check.errors[0] === undefined
+          ? '—'
+          : `${check.errors[0].name}: ${check.errors[0].message}`.slice(0, 200),
+        check.ce === null ? EVIDENCE_FILE : CE_REPORT_FILES[check.ce],
+      ]),
+    ),
+  ]).trimEnd();
+}
+
+function renderReportLinks(model: EvidenceModel): string {
+  const links = CE_SECTIONS.flatMap((ce) => {
+    const checks = model.checks.filter((check) => check.ce === ce);
+    if (checks.length === 0) return [];
+    const status = formatGateStatus(gateStatus(countChecks(checks)));
+    return [`- [${ce} ${CE_SECTION_INFO[ce].title}](./${CE_REPORT_FILES[ce]}) — ${status}`];
+  });
+  return [...links, `- [${EVIDENCE_FILE}](./${EVIDENCE_FILE}) — every check, machine-readable`].join('\n');
+}
+
+/** The readiness report; `Verdict: GO` or `Verdict: NO-GO` is one line of its own, followed by reasons. */
+export function renderReadiness(model: EvidenceModel, evaluation: GateEvaluation): string {
+  const dashboard = computeDashboard(model);
+  const risk = assessRisk(model, evaluation, dashboard);
+  const checklist = goNoGoChecklist(model, evaluation, dashboard);
+  return document([
+    '# Staging Migration Readiness Report',
+    renderVerdict(model, evaluation),
+    '## Run',
+    renderTarget(model),
+    '## Metrics dashboard',
+    renderDashboard(dashboard),
+    '## Quality gates',
+    renderGates(evaluation),
+    '## Risk assessment',
+    `Risk level: **${risk.level}**`,
+    '### Risks',
+    risk.risks.length === 0
+      ? '- None found by the gate.'
+      : risk.risks.map((item) => `- ${escapeInline(item)}`).join('\n'),
+    '### Mitigating factors',
+    risk.mitigations.length === 0
+      ? '- None shown by the evidence.'
+      : risk.mitigations.map((item) => `- ${escapeInline(item)}`).join('\n'),
+    '## Go / No-Go checklist',
+    '### Verified by the gate',
+    checklist.automated.map((item) => `- [${item.done ? 'x' : ' '}] ${escapeInline(item.text)}`).join('\n'),
+    '### Manual (not verified by the gate; a person ticks these)',
+    checklist.manual.map((item) => `- [ ] ${item}`).join('\n'),
+    renderFailedChecks(model),
+    '## Reports',
+    renderReportLinks(model),
+  ]);
+}

@@ -1,0 +1,254 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { REPORT_DIR_ENV } from '../../reports/report-files.ts';
+import { evidenceValidator } from './evidence-validator.ts';
+import {
+  CHECK_META,
+  runFixture as runFixtureIn,
+  type FixtureOptions,
+  type FixtureRun,
+} from './run-fixture.ts';
+
+const temporary: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+/** Runs a fixture and schedules its directory for removal. */
+async function runFixture(options: FixtureOptions): Promise<FixtureRun> {
+  const run = await runFixtureIn(options);
+  temporary.push(run.root);
+  return run;
+}
+afterAll(async () => {
+  await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const importMeta = `import { defineCheck } from ${JSON.stringify(CHECK_META)};\n`;
+
+const passingSuites: Record<string, string> = {
+  'suites/ce20-environment.test.ts': `test('database answers SELECT version()', async ({ annotate }) => {
+  await annotate('PostgreSQL 15.8 (fixture)');
+  expect(1).toBe(1);
+});
+`,
+  'suites/ce22-migrations.test.ts': `${importMeta}
+test('schema is at the expected version', ({ task }) => {
+  const check = defineCheck(task, { id: 'ce22.migrations.version', ce: 'CE-22' });
+  check.measureAll({ version: '005', expected: '005', applied: 5 });
+  expect('005').toBe('005');
+});
+`,
+  'suites/ce23-rls.test.ts': `${importMeta}
+describe('documents', () => {
+  test('SELECT as own tenant sees its rows', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.documents.select-own-tenant', ce: 'CE-23' });
+    check.measure('rowsSeen', 12).matrix({ table: 'documents', command: 'SELECT', context: 'own-tenant',
+      outcome: 'rows: 12 of 12', expected: 'allowed', ok: true });
+    expect(12).toBe(12);
+  });
+});
+test('RLS enabled on every tenant table', ({ task }) => {
+  defineCheck(task, { id: 'ce23.rls.enabled-count', ce: 'CE-23' }).measureAll({ enabled: 14, expected: 14 });
+});
+`,
+};
+
+const failingSuites: Record<string, string> = {
+  ...passingSuites,
+  'suites/ce23-rls.test.ts': `${importMeta}
+describe('documents', () => {
+  test('SELECT as own tenant sees its rows', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.documents.select-own-tenant', ce: 'CE-23' });
+    check.measure('rowsSeen', 12).matrix({ table: 'documents', command: 'SELECT', context: 'own-tenant',
+      outcome: 'rows: 12 of 12', expected: 'allowed', ok: true });
+  });
+  test("UPDATE of another tenant's row affects 0 rows", ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.documents.update-other-tenant', ce: 'CE-23' });
+    const rowsAffected = 1;
+    check.measure('rowsAffected', rowsAffected)
+      .offending([{ id: 'doc-b-1', tenant_id: 'tenant-b', title: 'Annex | B' }])
+      .matrix({ table: 'documents', command: 'UPDATE', context: 'other-tenant',
+        outcome: rowsAffected + ' rows affected', expected: 'denied', ok: rowsAffected === 0 });
+    expect(rowsAffected).toBe(0);
+  });
+});
+test.skip('audit_logs: DELETE as other tenant', () => {});
+`,
+  'suites/ce24-fk.test.ts': `test.todo('cascade behaviour of clauses_document_id_fkey');\n`,
+  'suites/ce25-integrity.test.ts': `describe('clauses', () => {
+  beforeAll(() => { throw new Error('could not connect to postgres://gate:s3cret@db/gate'); });
+  test('no NULL tenant key', () => {});
+});
+`,
+};
+
+describe('gate reporter on a real Vitest run', () => {
+  test('NO-GO: writes every report, names the failing check, validates, and sets a non-zero exit code', async () => {
+    const outputDir = await tempDir('mg-out-');
+    const run = await runFixture({ files: failingSuites, reporter: { outputDir } });
+
+    expect(run.reporter.results).toHaveLength(1);
+    const [result] = run.reporter.results;
+    expect(result?.decision).toBe('NO-GO');
+    expect(result?.reasons).toContain(
+      `Failed check ce23.rls.documents.update-other-tenant — "documents > UPDATE of another tenant's row affects 0 rows" (CE-23, Gate 3)`,
+    );
+    expect(result?.reasons).toContain(
+      'Failed check ce25.suite-error.clauses — "clauses (setup or collection error)" (CE-25, Gate 3)',
+    );
+    expect(run.exitCode).toBe(1);
+
+    const directory = result?.directory ?? '';
+    expect((await readdir(directory)).sort()).toEqual([
+      'STAGING_MIGRATION_READINESS_REPORT.md',
+      'ce20_pre_migration_state.md',
+      'ce22_migration_execution.md',
+      'ce23_rls_verification_report.md',
+      'ce24_foreign_key_report.md',
+      'ce25_data_integrity_report.md',
+      'evidence.json',
+    ]);
+
+    const readiness = await readFile(join(directory, 'STAGING_MIGRATION_READINESS_REPORT.md'), 'utf8');
+    expect(readiness).toMatch(/^Verdict: NO-GO$/m);
+    expect(readiness).toContain(
+      `- Failed check ce23.rls.documents.update-other-tenant — "documents > UPDATE of another tenant's row affects 0 rows" (CE-23, Gate 3)`,
+    );
+    expect(readiness).toContain(
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 2 | 3 | ❌ FAIL |',
+    );
+    expect(readiness).toContain('| Migrations applied | 5 | ce22.migrations.version |');
+
+    const rls = await readFile(join(directory, 'ce23_rls_verification_report.md'), 'utf8');
+    expect(rls).toContain('| Server version | PostgreSQL 15.8 (fixture) |');
+    expect(rls).toContain('`c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00`');
+    expect(rls).toContain('| documents | own-tenant | ✅ rows: 12 of 12 | — | — | — |');
+    expect(rls).toContain('| documents | other-tenant | — | — | ❌ 1 rows affected (expected denied) | — |');
+    // Recorded before the failing assertion, still in the report.
+    expect(rls).toContain('- Measured: rowsAffected: 1');
+    expect(rls).toContain('AssertionError: expected 1 to be +0 // Object.is equality');
+    expect(rls).toContain('| doc-b-1 | tenant-b | Annex \\| B |');
+    expect(rls).toContain(
+      '| `ce23.audit_logs-delete-as-other-tenant` | audit_logs: DELETE as other tenant | marked skip |',
+    );
+
+    const integrity = await readFile(join(directory, 'ce25_data_integrity_report.md'), 'utf8');
+    expect(integrity).toContain('Error: could not connect to postgres://gate:***@db/gate');
+    expect(integrity).not.toContain('s3cret');
+    expect(integrity).toContain('not run: the setup of its suite failed');
+
+    for (const name of await readdir(directory)) {
+      expect(await readFile(join(directory, name), 'utf8'), name).not.toContain('\u001b[');
+    }
+
+    const evidenceText = await readFile(join(directory, 'evidence.json'), 'utf8');
+    const evidence = JSON.parse(evidenceText) as {
+      checks: { id: string; status: string; notes: string[] }[];
+    };
+    const { validate, errorsText } = evidenceValidator();
+    expect(validate(evidence), errorsText()).toBe(true);
+    expect(Object.fromEntries(evidence.checks.map((check) => [check.id, check.status]))).toEqual({
+      'ce20.database-answers-select-version': 'passed',
+      'ce22.migrations.version': 'passed',
+      'ce23.rls.documents.select-own-tenant': 'passed',
+      'ce23.rls.documents.update-other-tenant': 'failed',
+      'ce23.audit_logs-delete-as-other-tenant': 'skipped',
+      'ce24.cascade-behaviour-of-clauses_document_id_fkey': 'skipped',
+      'ce25.suite-error.clauses': 'failed',
+      'ce25.clauses-no-null-tenant-key': 'skipped',
+    });
+    expect(
+      evidence.checks.find((check) => check.id === 'ce20.database-answers-select-version')?.notes,
+    ).toEqual(['PostgreSQL 15.8 (fixture)']);
+    expect(await readFile(join(outputDir, 'latest', 'evidence.json'), 'utf8')).toBe(evidenceText);
+
+    // Vitest's own summary stays; the verdict and the report path come after it, plain.
+    const verdictLine = `migration-gate: Verdict: NO-GO — ${join(directory, 'STAGING_MIGRATION_READINESS_REPORT.md')}`;
+    expect(run.stdout).toContain('Test Files');
+    expect(run.stdout).toContain(`${verdictLine}\n  - `);
+    expect(run.stdout.indexOf(verdictLine)).toBeGreaterThan(run.stdout.indexOf('Test Files'));
+  });
+
+  test('GO when every required gate passed; a second run keeps the first and becomes latest', async () => {
+    const outputDir = await tempDir('mg-out-');
+    const first = await runFixture({ files: passingSuites, reporter: { outputDir } });
+    const second = await runFixture({ files: passingSuites, reporter: { outputDir }, root: first.root });
+
+    for (const run of [first, second]) {
+      expect(run.reporter.results.map((result) => [result.decision, result.reasons])).toEqual([['GO', []]]);
+      expect(run.exitCode).toBeUndefined();
+    }
+    const firstDir = first.reporter.results[0]?.directory ?? '';
+    const secondDir = second.reporter.results[0]?.directory ?? '';
+    expect(firstDir).not.toBe(secondDir);
+    expect((await readdir(outputDir)).sort()).toEqual(
+      ['latest', first.reporter.results[0]?.runId, second.reporter.results[0]?.runId].sort(),
+    );
+    expect(await realpath(join(outputDir, 'latest'))).toBe(await realpath(secondDir));
+
+    const readiness = await readFile(join(secondDir, 'STAGING_MIGRATION_READINESS_REPORT.md'), 'utf8');
+    expect(readiness).toMatch(/^Verdict: GO$/m);
+    expect(readiness).toContain('| RLS enabled | 14/14 (100 %) | ce23.rls.enabled-count |');
+    expect(second.stdout).toContain(
+      `migration-gate: Verdict: GO — ${join(secondDir, 'STAGING_MIGRATION_READINESS_REPORT.md')}\n`,
+    );
+  });
+
+  test('every test passed but a required gate did not run: NO-GO and exit code 1, unless disabled', async () => {
+    const onlyRls = { 'suites/ce23-rls.test.ts': passingSuites['suites/ce23-rls.test.ts'] ?? '' };
+    const outputDir = await tempDir('mg-out-');
+    const enforced = await runFixture({ files: onlyRls, reporter: { outputDir } });
+    expect(enforced.stdout).toMatch(/Tests\s+2 passed/);
+    expect(enforced.reporter.results[0]?.reasons).toEqual([
+      'Gate 1 (Environment validation) is required but NOT RUN: no check of CE-20 ran',
+      'Gate 2 (Migration execution) is required but NOT RUN: no check of CE-21, CE-22 ran',
+    ]);
+    expect(enforced.exitCode).toBe(1);
+
+    const advisory = await runFixture({ files: onlyRls, reporter: { outputDir, exitOnNoGo: false } });
+    expect(advisory.reporter.results[0]?.decision).toBe('NO-GO');
+    expect(advisory.exitCode).toBeUndefined();
+  });
+
+  test('a run without tests of a gate project writes and prints nothing', async () => {
+    const outputDir = join(await tempDir('mg-out-'), 'never-created');
+    const run = await runFixture({ files: passingSuites, project: 'self', reporter: { outputDir } });
+    expect(run.stdout).toContain('Test Files');
+    expect(run.reporter.results).toEqual([]);
+    expect(existsSync(outputDir)).toBe(false);
+    expect(run.stdout + run.stderr).not.toContain('migration-gate');
+    expect(run.exitCode).toBeUndefined();
+  });
+
+  test('a report that cannot be written is a warning; the run still ends with its verdict', async () => {
+    const blocker = join(await tempDir('mg-out-'), 'a-file');
+    await writeFile(blocker, 'not a directory');
+    const run = await runFixture({ files: passingSuites, reporter: { outputDir: blocker } });
+    expect(run.stderr).toContain(`migration-gate: warning: could not write the reports to ${blocker}/`);
+    expect(run.reporter.results.map((result) => [result.decision, result.directory])).toEqual([['GO', null]]);
+    expect(run.stdout).toContain('migration-gate: Verdict: GO — reports not written');
+    expect(run.exitCode).toBeUndefined();
+  });
+
+  test(`${REPORT_DIR_ENV} chooses the output directory; a run without metadata is NO-GO`, async () => {
+    const fromEnv = await tempDir('mg-env-');
+    const previous = process.env[REPORT_DIR_ENV];
+    process.env[REPORT_DIR_ENV] = fromEnv;
+    try {
+      const run = await runFixture({ files: passingSuites, metadata: null });
+      const [result] = run.reporter.results;
+      expect(result?.directory?.startsWith(`${fromEnv}/`)).toBe(true);
+      expect(result?.reasons).toEqual([expect.stringContaining('No run metadata')]);
+      const rls = await readFile(join(result?.directory ?? '', 'ce23_rls_verification_report.md'), 'utf8');
+      expect(rls).toContain('the database this evidence describes is unknown');
+    } finally {
+      if (previous === undefined) delete process.env[REPORT_DIR_ENV];
+      else process.env[REPORT_DIR_ENV] = previous;
+    }
+  });
+});

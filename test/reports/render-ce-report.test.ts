@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import { renderCeReport } from '../../reports/render-ce-report.ts';
+import { evaluateGates } from '../../reports/verdict.ts';
+import { CHECKSUM, aCheck, aModel, failingRlsCheck, passingChecks, policy } from './evidence-fixtures.ts';
+
+const model = aModel({
+  checks: [
+    ...passingChecks(),
+    failingRlsCheck,
+    aCheck({
+      id: 'ce23.rls.documents.select-own-tenant',
+      fullName: 'documents > SELECT as own tenant sees its rows',
+      measured: { rowsSeen: 12, rowsExpected: 12 },
+      accessMatrix: [
+        {
+          table: 'documents',
+          command: 'SELECT',
+          context: 'own-tenant',
+          outcome: 'rows: 12 of 12',
+          expected: 'allowed',
+          ok: true,
+        },
+      ],
+    }),
+    aCheck({ id: 'ce23.rls.audit_logs.delete', status: 'skipped', durationMs: null, skipReason: 'todo' }),
+  ],
+});
+const report = renderCeReport('CE-23', model, evaluateGates(model, policy));
+
+describe('renderCeReport', () => {
+  test('says what was checked, against which database and when', () => {
+    expect(report.startsWith('# CE-23 — RLS Policy Verification\n')).toBe(true);
+    expect(report).toContain('## What was checked');
+    expect(report).toContain('| Server version | PostgreSQL 15.8 on x86_64-pc-linux-gnu |');
+    expect(report).toContain('| Migration version | 005 |');
+    expect(report).toContain('| Host | 127.0.0.1:54329 |');
+    expect(report).toContain(
+      '| Connection (password redacted) | postgres://gate:***@127.0.0.1:54329/gate_local |',
+    );
+    expect(report).toContain(
+      `| 001 | initial_schema | \`${CHECKSUM}\` | 2026-01-08T10:00:01.000Z | 120 ms |`,
+    );
+    expect(report).toContain('| Run started | 2026-01-08T10:00:00.000Z |');
+  });
+
+  test('lists every check of the section with its status and measured values, and only those', () => {
+    expect(report).toContain('**Result: ❌ FAIL** — 2 passed, 1 failed, 1 skipped (4 checks).');
+    expect(report).toContain(
+      '| ✅ passed | `ce23.rls.documents.select-own-tenant` | documents > SELECT as own tenant sees its rows | rowsSeen: 12, rowsExpected: 12 | 3.2 ms |',
+    );
+    expect(report).toContain('| ❌ FAILED | `ce23.rls.documents.update-other-tenant` |');
+    expect(report).not.toContain('ce20.connection.select-version');
+    expect(report).toContain('| `ce23.rls.audit_logs.delete` | ce23.rls.audit_logs.delete | todo |');
+  });
+
+  test('a failure carries its reason, diff, measured values, offending rows and failing matrix cells', () => {
+    const failures = report.slice(report.indexOf('## Failures'));
+    expect(failures).toContain('### ❌ `ce23.rls.documents.update-other-tenant`');
+    expect(failures).toContain('- Measured: rowsAffected: 3, tenant: tenant-b');
+    expect(failures).toContain(
+      'AssertionError: expected 3 to be +0 // Object.is equality\n\n- Expected\n+ Received',
+    );
+    expect(failures).toContain('Offending rows: 2.');
+    expect(failures).toContain('| d-1 | tenant-b | Contract \\| annex |');
+    expect(failures).toContain('| d-2 | tenant-b | line ↵ break |');
+    expect(failures).toContain('- documents UPDATE as other-tenant: 3 rows affected (expected denied)');
+  });
+
+  test('carries the CE-23 access matrix and no ANSI codes', () => {
+    expect(report).toContain('| documents | own-tenant | ✅ rows: 12 of 12 | — | — | — |');
+    expect(report).toContain(
+      '| documents | other-tenant | — | — | ❌ 3 rows affected (expected denied) | — |',
+    );
+    expect(report).not.toContain('\u001b[');
+  });
+
+  test('without run metadata the report says the database is unknown', () => {
+    const anonymous = aModel({ target: null });
+    const text = renderCeReport('CE-20', anonymous, evaluateGates(anonymous, policy));
+    expect(text).toContain('the database this evidence describes is unknown');
+  });
+
+  test('metrics get a budget table with the change against the baseline', () => {
+    const perf = aModel({
+      checks: [
+        aCheck({
+          id: 'ce26.perf.query.projects-by-tenant',
+          ce: 'CE-26',
+          metric: { value: 11, unit: 'ms', budget: 10, baseline: 10 },
+        }),
+      ],
+    });
+    const text = renderCeReport('CE-26', perf, evaluateGates(perf, policy));
+    expect(text).toContain(
+      '| `ce26.perf.query.projects-by-tenant` | 11 ms | 10 ms | 10 ms | 10.0 % | OVER BUDGET |',
+    );
+  });
+});
