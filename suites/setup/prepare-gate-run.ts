@@ -5,7 +5,7 @@ import { createBackup } from '../../helpers/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
 import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
-import { readHistory } from '../../helpers/migrations/migration-history.ts';
+import { readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
@@ -79,10 +79,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
     const baseline = await takeSnapshot(client);
-    const versionNow = await client.query<{ v: string | null }>(
-      `SELECT CASE WHEN to_regclass('public.alembic_version') IS NULL THEN NULL
-                   ELSE (SELECT version_num FROM public.alembic_version LIMIT 1) END AS v`,
-    );
+    const versionNow = await readVersion(client);
     const record: GateRunRecord = {
       project: project.name,
       preflight,
@@ -102,7 +99,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
         name: target.database,
         serverVersion: version.rows[0]?.server_version ?? 'unknown',
       },
-      migrations: { version: versionNow.rows[0]?.v ?? null, applied: await readHistory(client) },
+      migrations: { version: versionNow, applied: await readHistory(client) },
       startedAt,
     };
     project.provide('databaseUrl', url);

@@ -32,20 +32,33 @@ export async function runGate(options: {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<GateOutcome> {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-nested-'));
-  const saved = { ...process.env };
-  process.env['DATABASE_URL'] = options.databaseUrl;
-  process.env['MIGRATION_GATE_BACKUP_DIR'] = path.join(workDir, 'backups');
-  if (options.migrationsDirectory !== undefined)
-    process.env['MIGRATION_GATE_MIGRATIONS'] = options.migrationsDirectory;
+  const settings: Record<string, string | undefined> = {
+    DATABASE_URL: options.databaseUrl,
+    MIGRATION_GATE_BACKUP_DIR: path.join(workDir, 'backups'),
+    MIGRATION_GATE_MIGRATIONS: options.migrationsDirectory,
+    MIGRATION_GATE_APPLY: undefined,
+    ...options.env,
+  };
+  const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  setEnvironment(settings);
   const outputDir = path.join(workDir, 'reports');
   try {
     const vitest = await startVitest('test', [...options.files], {
       project: ['staging'],
       watch: false,
-      reporters: [new GateReporter({ outputDir, exitOnNoGo: false })],
+      // Set MIGRATION_GATE_DEBUG=1 to see the nested run's own output.
+      reporters: [
+        ...(process.env['MIGRATION_GATE_DEBUG'] === '1' ? ['default'] : []),
+        new GateReporter({ outputDir, exitOnNoGo: false }),
+      ],
     });
     await vitest.close();
-    const runs = (await fs.readdir(outputDir)).filter((entry) => entry !== 'latest');
+    const runs = (await fs.readdir(outputDir).catch(() => [])).filter((entry) => entry !== 'latest');
+    if (runs.length === 0) {
+      throw new Error(
+        'The nested gate run wrote no report (its globalSetup failed?); rerun with MIGRATION_GATE_DEBUG=1 to see why.',
+      );
+    }
     const runDir = path.join(outputDir, runs.sort().at(-1) ?? 'missing');
     const evidence = JSON.parse(
       await fs.readFile(path.join(runDir, 'evidence.json'), 'utf8'),

