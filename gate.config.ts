@@ -20,7 +20,12 @@ const tenantTables = [
 /** The C2Pro reference schema, as the staging-migration plan (CE-20 … CE-28) expects it. */
 export default defineGateConfig({
   schema: 'public',
-  migrations: { directory: 'migrations', expectedVersion: '005' },
+  migrations: {
+    directory: 'migrations',
+    expectedVersion: '005',
+    rollbackTarget: '003',
+    rollbackProbe: { table: 'tenants', row: { name: 'Rollback Test' } },
+  },
   tenancy: {
     tenantKey: 'tenant_id',
     tenantTable: 'tenants',
@@ -28,17 +33,44 @@ export default defineGateConfig({
     appRole: 'c2pro_app',
     tenantTables,
     forceRlsTables: tenantTables,
+    crossTenantProbe: {
+      tenants: [
+        { id: '11111111-1111-1111-1111-111111111111', name: 'Test Tenant A' },
+        { id: '22222222-2222-2222-2222-222222222222', name: 'Test Tenant B' },
+      ],
+      table: 'projects',
+      row: {
+        id: 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa',
+        name: 'Project A',
+        tenant_id: '11111111-1111-1111-1111-111111111111',
+      },
+    },
   },
   foreignKeys: {
     minimumCount: 15,
     critical: [
-      { table: 'users', constraint: 'users_tenant_id_fkey' },
-      { table: 'projects', constraint: 'projects_tenant_id_fkey' },
-      { table: 'documents', constraint: 'documents_project_id_fkey' },
-      { table: 'clauses', constraint: 'clauses_document_id_fkey' },
-      { table: 'alerts', constraint: 'alerts_analysis_id_fkey' },
+      { table: 'users', constraint: 'users_tenant_id_fkey', onDelete: 'CASCADE' },
+      { table: 'projects', constraint: 'projects_tenant_id_fkey', onDelete: 'CASCADE' },
+      { table: 'documents', constraint: 'documents_project_id_fkey', onDelete: 'CASCADE' },
+      { table: 'clauses', constraint: 'clauses_document_id_fkey', onDelete: 'CASCADE' },
+      { table: 'alerts', constraint: 'alerts_analysis_id_fkey', onDelete: 'CASCADE' },
     ],
     acceptedNotValid: [],
+    // CE-24 task 4, with the plan's ids: deleting the tenant removes its project.
+    cascadeScenario: {
+      parent: {
+        table: 'tenants',
+        row: { id: 'ffffffff-ffff-ffff-ffff-ffffffffffff', name: 'Test Cascade Tenant' },
+      },
+      child: {
+        table: 'projects',
+        row: {
+          id: 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee',
+          name: 'Test Cascade Project',
+          tenant_id: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+        },
+      },
+    },
   },
   integrity: {
     expectedColumns: [
@@ -59,6 +91,32 @@ export default defineGateConfig({
     clockSkewSeconds: 60,
     auditedTables: ['projects', 'documents', 'clauses', 'analyses', 'alerts'],
     auditTable: 'audit_logs',
+    auditColumns: {
+      tenant: 'tenant_id',
+      actor: 'actor_id',
+      actorRole: 'actor_role',
+      table: 'table_name',
+      record: 'record_id',
+      action: 'action',
+    },
+    auditActorSetting: 'app.current_user_id',
+    timestampColumns: { created: 'created_at', updated: 'updated_at' },
+    insertProbeTables: ['clauses'],
+    // CE-25 task 2: analysis → alert → clause.
+    linkages: [
+      {
+        table: 'alerts',
+        column: 'analysis_id',
+        references: { table: 'analyses', column: 'id' },
+        required: true,
+      },
+      {
+        table: 'alerts',
+        column: 'source_clause_id',
+        references: { table: 'clauses', column: 'id' },
+        required: false,
+      },
+    ],
   },
   fixtures: { seed: 20260108, tenants: 4 },
   gates: {
@@ -69,6 +127,6 @@ export default defineGateConfig({
       { id: 'gate4', title: 'Performance', sections: ['CE-26'] },
       { id: 'gate5', title: 'Rollback readiness', sections: ['CE-27'] },
     ],
-    required: ['gate1', 'gate2', 'gate3'],
+    required: ['gate1', 'gate2', 'gate3', 'gate5'],
   },
 });

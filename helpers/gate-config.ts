@@ -1,3 +1,5 @@
+import type { ReferentialAction } from './catalog/foreign-keys.ts';
+
 /**
  * What a database promises, as the gate verifies it. Everything schema-specific lives in
  * `gate.config.ts`; helpers and suites read it and name no table of their own.
@@ -31,11 +33,56 @@ export interface TenancyConfig {
   readonly tenantTables: readonly string[];
   /** Tables that must have FORCE ROW LEVEL SECURITY. */
   readonly forceRlsTables: readonly string[];
+  /** The plan's manual cross-tenant test (CE-23 task 5), reproduced as a test. */
+  readonly crossTenantProbe: CrossTenantProbe;
+}
+
+/**
+ * Tenant A and B are created as the owner; as the application role with A's tenant set, `row` is
+ * inserted into `table`; with B's set, looking it up by all of `row`'s columns must return 0 rows.
+ * Everything runs in one transaction that is rolled back.
+ */
+export interface CrossTenantProbe {
+  /** Rows of the tenant table for tenant A and tenant B (must include its primary key). */
+  readonly tenants: readonly [Readonly<Record<string, string>>, Readonly<Record<string, string>>];
+  readonly table: string;
+  /** The row tenant A creates; carries A's tenant key. */
+  readonly row: Readonly<Record<string, string>>;
 }
 
 export interface ForeignKeyExpectation {
   readonly table: string;
   readonly constraint: string;
+  /** The ON DELETE action the constraint must declare; re-declaring it differently fails. */
+  readonly onDelete?: ReferentialAction;
+}
+
+/** A row to insert, by column name (JSON values, cast by the column types). */
+export type ScenarioRow = Readonly<Record<string, string | number | boolean | null>>;
+
+/** The plan's cascade test: insert a parent and a child, delete the parent, see the child gone (or refused). */
+export interface CascadeScenario {
+  readonly parent: { readonly table: string; readonly row: ScenarioRow };
+  readonly child: { readonly table: string; readonly row: ScenarioRow };
+}
+
+/** A reference the plan checks on data: every `table.column` (when set) names a row of `references`. */
+export interface LinkageExpectation {
+  readonly table: string;
+  readonly column: string;
+  readonly references: { readonly table: string; readonly column: string };
+  /** NULL counts as broken when true (the plan's "every alert has a valid analysis"). */
+  readonly required: boolean;
+}
+
+/** Where the audit trigger writes who changed which row. */
+export interface AuditColumns {
+  readonly tenant: string;
+  readonly actor: string;
+  readonly actorRole: string;
+  readonly table: string;
+  readonly record: string;
+  readonly action: string;
 }
 
 export interface ColumnExpectation {
@@ -57,6 +104,10 @@ export interface GateConfig {
     readonly directory: string;
     /** Version the database must be at after the migrations (CE-22). */
     readonly expectedVersion: string;
+    /** Version the CE-27 rollback cycle rolls back to, on an isolated copy, before re-applying. */
+    readonly rollbackTarget: string;
+    /** A row written before the CE-27 rollback, which must survive it (the plan's 'Rollback Test' tenant). */
+    readonly rollbackProbe: { readonly table: string; readonly row: Readonly<Record<string, string>> };
   };
   readonly tenancy: TenancyConfig;
   readonly foreignKeys: {
@@ -64,6 +115,8 @@ export interface GateConfig {
     readonly critical: readonly ForeignKeyExpectation[];
     /** Constraints allowed to stay NOT VALID. */
     readonly acceptedNotValid: readonly string[];
+    /** The plan's tenant cascade test, reproduced inside a rolled-back transaction. */
+    readonly cascadeScenario?: CascadeScenario;
   };
   readonly integrity: {
     readonly expectedColumns: readonly TableColumnsExpectation[];
@@ -72,6 +125,14 @@ export interface GateConfig {
     /** Tables whose writes the audit trigger must record. */
     readonly auditedTables: readonly string[];
     readonly auditTable: string;
+    readonly auditColumns: AuditColumns;
+    /** Setting the application sets per transaction to the acting user; the trigger records it. */
+    readonly auditActorSetting: string;
+    /** Columns checked for "not in the future" and `updated >= created` on every table that has them. */
+    readonly timestampColumns: { readonly created: string; readonly updated: string };
+    /** Tables where an insert as the application role, for its own tenant, must succeed and be visible. */
+    readonly insertProbeTables: readonly string[];
+    readonly linkages: readonly LinkageExpectation[];
   };
   readonly fixtures: {
     readonly seed: number;
