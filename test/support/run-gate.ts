@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { startVitest } from 'vitest/node';
 import GateReporter from '../../reports/gate-reporter.ts';
 
@@ -82,5 +83,14 @@ function setEnvironment(values: Readonly<Record<string, string | undefined>>): v
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
+  }
+}
+
+/** Asserts a NO-GO verdict in which each of `ids` failed and is named among the reasons. */
+export function expectChecksFailed(outcome: GateOutcome, ids: readonly string[]): void {
+  expect(outcome.decision).toBe('NO-GO');
+  for (const id of ids) {
+    expect(outcome.failed).toContain(id);
+    expect(outcome.reasons.join('\n')).toContain(id);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, inject, test } from 'vitest';
 import { copyMigrations } from '../../support/migrations-copy.ts';
-import { runGate } from '../../support/run-gate.ts';
+import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
@@ -21,14 +21,6 @@ async function gateWithMigrations(changes: Readonly<Record<string, string | null
   });
 }
 
-function expectFailed(outcome: Awaited<ReturnType<typeof runGate>>, ids: readonly string[]): void {
-  expect(outcome.decision).toBe('NO-GO');
-  for (const id of ids) {
-    expect(outcome.failed).toContain(id);
-    expect(outcome.reasons.join('\n')).toContain(id);
-  }
-}
-
 describe('sabotage: migrations (CE-21, CE-22)', () => {
   test('control: the reference migrations pass every CE-21 and CE-22 check', async () => {
     const outcome = await gateWithMigrations({});
@@ -38,14 +30,14 @@ describe('sabotage: migrations (CE-21, CE-22)', () => {
 
   test('a syntax error in a migration fails ce21.syntax (and nothing is applied)', async () => {
     const outcome = await gateWithMigrations({ '006_typo.up.sql': 'CREAT TABLE oops (id int);\n' });
-    expectFailed(outcome, ['ce21.syntax', 'ce21.dry-run', 'ce22.migrations.executed']);
+    expectChecksFailed(outcome, ['ce21.syntax', 'ce21.dry-run', 'ce22.migrations.executed']);
   });
 
   test('CREATE INDEX CONCURRENTLY fails ce21.transactional', async () => {
     const outcome = await gateWithMigrations({
       '006_concurrent_index.up.sql': 'CREATE INDEX CONCURRENTLY idx_projects_name ON projects (name);\n',
     });
-    expectFailed(outcome, ['ce21.transactional']);
+    expectChecksFailed(outcome, ['ce21.transactional']);
   });
 
   test('a migration that uses a table only a later one creates fails ce21.order', async () => {
@@ -53,14 +45,14 @@ describe('sabotage: migrations (CE-21, CE-22)', () => {
       '006_uses_later.up.sql': 'CREATE VIEW project_budgets AS SELECT * FROM budgets;\n',
       '007_budgets.up.sql': 'CREATE TABLE budgets (id uuid PRIMARY KEY);\n',
     });
-    expectFailed(outcome, ['ce21.order']);
+    expectChecksFailed(outcome, ['ce21.order']);
   });
 
   test('a migration that fails at run time fails the dry run, the mirror, execution and the version', async () => {
     const outcome = await gateWithMigrations({
       '005_audit_logging.up.sql': 'CREATE TABLE audit_extra (id int);\nSELECT 1 / 0;\n',
     });
-    expectFailed(outcome, [
+    expectChecksFailed(outcome, [
       'ce21.dry-run',
       'ce21.mirror',
       'ce22.migrations.executed',
@@ -73,13 +65,13 @@ describe('sabotage: migrations (CE-21, CE-22)', () => {
       '005_audit_logging.up.sql': null,
       '005_audit_logging.down.sql': null,
     });
-    expectFailed(outcome, ['ce22.migrations.version']);
+    expectChecksFailed(outcome, ['ce22.migrations.version']);
   });
 
   test('a migration that no longer creates an expected table fails ce22.tables.expected', async () => {
     const outcome = await gateWithMigrations({
       '006_drop_raci.up.sql': 'DROP TABLE stakeholder_wbs_raci;\n',
     });
-    expectFailed(outcome, ['ce22.tables.expected']);
+    expectChecksFailed(outcome, ['ce22.tables.expected']);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { copyMigrations } from '../../support/migrations-copy.ts';
-import { runGate } from '../../support/run-gate.ts';
+import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
@@ -23,14 +23,6 @@ async function gateWithDownFiles(changes: Readonly<Record<string, string | null>
   });
 }
 
-function expectFailed(outcome: Awaited<ReturnType<typeof runGate>>, ids: readonly string[]): void {
-  expect(outcome.decision).toBe('NO-GO');
-  for (const id of ids) {
-    expect(outcome.failed).toContain(id);
-    expect(outcome.reasons.join('\n')).toContain(id);
-  }
-}
-
 describe('sabotage: rollback (CE-27)', () => {
   test('control: the reference down files pass the whole cycle', async () => {
     const outcome = await gateWithDownFiles({});
@@ -40,21 +32,21 @@ describe('sabotage: rollback (CE-27)', () => {
 
   test('a down file that fails fails ce27.rollback.executed and ce27.rollback.version', async () => {
     const outcome = await gateWithDownFiles({ '005_audit_logging.down.sql': 'SELECT 1 / 0;\n' });
-    expectFailed(outcome, ['ce27.rollback.executed', 'ce27.rollback.version']);
+    expectChecksFailed(outcome, ['ce27.rollback.executed', 'ce27.rollback.version']);
   });
 
   test('a down file that deletes data fails ce27.rollback.data-preserved', async () => {
     const outcome = await gateWithDownFiles({
       '004_indexes_optimization.down.sql': `${reference004Down}\nDELETE FROM tenants;\n`,
     });
-    expectFailed(outcome, ['ce27.rollback.data-preserved']);
+    expectChecksFailed(outcome, ['ce27.rollback.data-preserved']);
   });
 
   test('a down file that drops a table the target version has fails ce27.rollback.tables-present', async () => {
     const outcome = await gateWithDownFiles({
       '004_indexes_optimization.down.sql': `${reference004Down}\nDROP TABLE stakeholder_wbs_raci;\n`,
     });
-    expectFailed(outcome, ['ce27.rollback.tables-present']);
+    expectChecksFailed(outcome, ['ce27.rollback.tables-present']);
   });
 
   test('a down file that leaves an object behind makes the re-apply fail: ce27.rollback.reapplied', async () => {
@@ -64,14 +56,14 @@ describe('sabotage: rollback (CE-27)', () => {
     );
     expect(leftBehind).not.toBe(reference004Down);
     const outcome = await gateWithDownFiles({ '004_indexes_optimization.down.sql': leftBehind });
-    expectFailed(outcome, ['ce27.rollback.reapplied', 'ce27.rollback.cycle-restores']);
+    expectChecksFailed(outcome, ['ce27.rollback.reapplied', 'ce27.rollback.cycle-restores']);
   });
 
   test('a down file that changes the schema beyond its up fails ce27.rollback.cycle-restores', async () => {
     const outcome = await gateWithDownFiles({
       '004_indexes_optimization.down.sql': `${reference004Down}\nALTER TABLE tenants ADD COLUMN legacy_flag boolean;\n`,
     });
-    expectFailed(outcome, ['ce27.rollback.cycle-restores']);
+    expectChecksFailed(outcome, ['ce27.rollback.cycle-restores']);
     expect(outcome.failed).not.toContain('ce27.rollback.reapplied');
   });
 });
