@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { startVitest } from 'vitest/node';
 import type { RunMetadata } from '../../helpers/run-metadata.ts';
+import { policy } from './evidence-fixtures.ts';
 import GateReporter, { type GateReporterOptions } from '../../reports/gate-reporter.ts';
 
 /** Absolute path of check-meta.ts, for fixture files that live outside the repository. */
@@ -98,7 +99,7 @@ export async function runFixture(options: FixtureOptions): Promise<FixtureRun> {
     await writeFile(join(root, path), content);
   }
 
-  const reporter = new GateReporter(options.reporter);
+  const reporter = new GateReporter({ gates: policy, ...options.reporter });
   const stdout = new CaptureStream();
   const stderr = new CaptureStream();
   // The nested run sets process.exitCode of this worker; keep the outer run's own exit code intact.
