@@ -1,6 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { createProvider } from '../../helpers/providers/create-provider.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
+import { seedDatabase } from '../../fixtures/bulk-seed.ts';
+import { gateSettings } from '../support/gate-settings.ts';
 
 function log(line: string): void {
   process.stdout.write(`[migration-gate local] ${line}\n`);
@@ -22,7 +24,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const database = await provider.start();
   try {
-    await prepareGateRun({ project, database, apply: true, log });
+    const { schema, fixtures } = gateSettings();
+    await prepareGateRun({
+      project,
+      database,
+      apply: true,
+      log,
+      // A throw-away database: committed fixture tenants give every suite real rows to read.
+      seed: (url) => seedDatabase(url, { schema, tenants: fixtures.tenants, seed: fixtures.seed }),
+    });
   } catch (error) {
     await database.stop();
     throw error;

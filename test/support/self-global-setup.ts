@@ -5,6 +5,7 @@ import { withDatabase } from '../../helpers/database-url.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../../helpers/providers/embedded-provider.ts';
 import gateConfig from '../../gate.config.ts';
+import { seedDatabase } from '../../fixtures/bulk-seed.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,6 +33,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       databaseUrl: templateUrl,
       directory: path.resolve(gateConfig.migrations.directory),
     }).migrate();
+    // Clones of the template start with fixture tenants, so sabotage cases are judged on real rows.
+    await seedDatabase(templateUrl, {
+      schema: gateConfig.schema,
+      tenants: gateConfig.fixtures.tenants,
+      seed: gateConfig.fixtures.seed,
+    });
   } catch (error) {
     await database.stop();
     throw error;

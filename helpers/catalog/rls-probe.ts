@@ -1,0 +1,125 @@
+import type pg from 'pg';
+import { errorMessage } from '../gate-error.ts';
+import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { applyContext, type TenantContext, type TenantContextSettings } from '../tenant-context.ts';
+
+/**
+ * Who a probe statement runs as. Beyond the {@link TenantContext}s, `unset` is the application role
+ * on a connection where the tenant setting was never defined (`current_setting(…, true)` is NULL,
+ * not ''): a policy that falls back to all rows when the setting is "missing" shows only there.
+ */
+export type ProbeContext = TenantContext | { readonly kind: 'unset' };
+
+/** What a probe statement did: rows (returned or affected), or the error that refused it. */
+export type Observation<R> =
+  | { readonly ok: true; readonly rowCount: number; readonly rows: readonly R[] }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/** Content fingerprint of some rows: count and md5 over their text form in a stable order. */
+export interface RowsFingerprint {
+  readonly rows: number;
+  readonly checksum: string;
+}
+
+function codeOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { readonly code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return 'none';
+}
+
+/** `42501` from a row-level-security check of `table` (not of a table a trigger wrote to). */
+export function isRlsRefusalOf(observation: Observation<unknown>, table: string): boolean {
+  return (
+    !observation.ok &&
+    observation.code === '42501' &&
+    observation.message.includes(`row-level security policy for table "${table}"`)
+  );
+}
+
+/** Short text of an observation, for the access matrix: `3 rows`, `refused 42501`. */
+export function describeObservation(observation: Observation<unknown>, noun = 'rows'): string {
+  if (!observation.ok) return `refused ${observation.code}`;
+  const text = observation.rowCount === 1 ? noun.replace(/^rows\b/, 'row') : noun;
+  return `${observation.rowCount} ${text}`;
+}
+
+/**
+ * Runs probe statements on ONE connection inside the caller's open transaction. Each attempt gets
+ * its own savepoint and context (SET LOCAL ROLE / set_config local): by default it is rolled back
+ * afterwards — writes, role and setting alike — so attempts never disturb each other; with
+ * `keep: true` its writes stay (for before/after comparisons) and the context returns to the owner.
+ */
+export class RlsProbe {
+  readonly #client: pg.ClientBase;
+  readonly #settings: TenantContextSettings;
+  #savepoints = 0;
+
+  constructor(client: pg.ClientBase, settings: TenantContextSettings) {
+    this.#client = client;
+    this.#settings = settings;
+  }
+
+  get client(): pg.ClientBase {
+    return this.#client;
+  }
+
+  async attempt<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    context: ProbeContext,
+    sql: string,
+    params: readonly unknown[] = [],
+    options: { readonly keep?: boolean } = {},
+  ): Promise<Observation<R>> {
+    const savepoint = `mg_probe_${(this.#savepoints += 1)}`;
+    await this.#client.query(`SAVEPOINT ${savepoint}`);
+    let observation: Observation<R>;
+    try {
+      if (context.kind === 'unset') {
+        // No set_config at all: the setting stays undefined on this connection.
+        await this.#client.query(`SET LOCAL ROLE ${quoteIdent(this.#settings.appRole)}`);
+      } else {
+        await applyContext(this.#client, this.#settings, context);
+      }
+      const result = await this.#client.query<R>(sql, [...params]);
+      observation = { ok: true, rowCount: result.rowCount ?? result.rows.length, rows: result.rows };
+    } catch (error) {
+      observation = { ok: false, code: codeOf(error), message: errorMessage(error) };
+    }
+    if (options.keep === true && observation.ok) {
+      await this.#client.query(`RELEASE SAVEPOINT ${savepoint}`);
+      if (context.kind === 'unset') await this.#client.query('SET LOCAL ROLE NONE');
+      else await applyContext(this.#client, this.#settings, { kind: 'owner' });
+    } else {
+      await this.#client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+    }
+    return observation;
+  }
+
+  /** Runs `work` and rolls everything it did back (a savepoint around several attempts). */
+  async rolledBack<T>(work: () => Promise<T>): Promise<T> {
+    const savepoint = `mg_scope_${(this.#savepoints += 1)}`;
+    await this.#client.query(`SAVEPOINT ${savepoint}`);
+    try {
+      return await work();
+    } finally {
+      await this.#client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await this.#client.query('SET LOCAL ROLE NONE');
+    }
+  }
+
+  /** Count and checksum of `table`'s rows of `tenantId`, read as the owner (the source of truth). */
+  async fingerprint(
+    schema: string,
+    table: string,
+    tenantColumn: string,
+    tenantId: string,
+  ): Promise<RowsFingerprint> {
+    const result = await this.#client.query<{ rows: number; checksum: string }>(
+      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS checksum
+         FROM ${qualifiedName(schema, table)} AS t WHERE t.${quoteIdent(tenantColumn)}::text = $1`,
+      [tenantId],
+    );
+    return { rows: result.rows[0]?.rows ?? 0, checksum: result.rows[0]?.checksum ?? '' };
+  }
+}

@@ -1,0 +1,290 @@
+import type pg from 'pg';
+import { errorMessage } from '../gate-error.ts';
+import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import type { JsonValue } from '../../reports/json-value.ts';
+import { SynthesisCatalog, type SynthesisShape } from './synthesis-shape.ts';
+import { synthesiseValue } from './synthesised-value.ts';
+
+/** A synthesised row (as stored, when it was inserted), or why none could be made. */
+export type SynthesisResult =
+  | { readonly ok: true; readonly row: Readonly<Record<string, JsonValue>> }
+  | { readonly ok: false; readonly reason: string };
+
+/** What makes a table tenant-scoped: the same two settings as `gate.config.ts` `tenancy`. */
+export interface SynthesisTenancy {
+  readonly tenantKey: string;
+  readonly tenantTable: string;
+}
+
+/** Options of {@link RowSynthesiser.candidate} and {@link RowSynthesiser.insert}. */
+export interface SynthesisOptions {
+  /** Values fixed in advance (e.g. the parent columns a child already decided). */
+  readonly preset?: Readonly<Record<string, JsonValue>>;
+  /** Synthesise the row's direct parents instead of reusing the tenant's existing ones. */
+  readonly freshParents?: boolean;
+}
+
+/** Parent tables synthesised for one row, at most this deep; deeper means a cycle or a pathological schema. */
+const MAX_PARENT_DEPTH = 12;
+
+interface PgErrorFields {
+  readonly code?: string;
+  readonly detail?: string;
+  readonly constraint?: string;
+}
+
+function describeError(error: unknown): string {
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as PgErrorFields;
+  const extra = [
+    fields.code === undefined ? null : `SQLSTATE ${fields.code}`,
+    fields.constraint === undefined ? null : `constraint ${fields.constraint}`,
+    fields.detail ?? null,
+  ].filter((part) => part !== null);
+  return extra.length === 0 ? errorMessage(error) : `${errorMessage(error)} (${extra.join('; ')})`;
+}
+
+/**
+ * Makes rows for tables that have no fixture factory — another team's schema, a table added by a
+ * future migration — from the catalog alone: column types, NOT NULL, defaults (left to the
+ * database), enum labels and readable CHECKs (`IN` lists, lower bounds), foreign keys (a parent row of
+ * the same tenant is reused, or synthesised and inserted first, recursively, parents before children).
+ * Nullable columns stay NULL, which every CHECK and MATCH SIMPLE foreign key accepts.
+ *
+ * Writes through the caller's client (as whatever role it is): run it inside a transaction that is
+ * rolled back. Every insert is wrapped in a savepoint, so a refused row leaves the transaction usable.
+ *
+ * @example
+ * ```ts
+ * const synthesiser = new RowSynthesiser(client, 'public', { tenantKey: 'tenant_id', tenantTable: 'tenants' });
+ * const result = await synthesiser.insert('invoices', tenantId);
+ * if (!result.ok) throw new Error(`invoices: ${result.reason}`);
+ * ```
+ */
+export class RowSynthesiser {
+  readonly #client: pg.ClientBase;
+  readonly #schema: string;
+  readonly #tenancy: SynthesisTenancy;
+  readonly #catalog: SynthesisCatalog;
+  #savepoints = 0;
+
+  constructor(client: pg.ClientBase, schema: string, tenancy: SynthesisTenancy) {
+    this.#client = client;
+    this.#schema = schema;
+    this.#tenancy = tenancy;
+    this.#catalog = new SynthesisCatalog(client);
+  }
+
+  /** The column that carries the tenant: the single-column primary key of the tenant table, else the tenant key. */
+  tenantColumnOf(shape: SynthesisShape): string | null {
+    if (shape.table === this.#tenancy.tenantTable) {
+      return shape.primaryKey.length === 1 ? (shape.primaryKey[0] ?? null) : null;
+    }
+    return shape.columns.some((column) => column.name === this.#tenancy.tenantKey)
+      ? this.#tenancy.tenantKey
+      : null;
+  }
+
+  /**
+   * Values for a new row of `table` owned by `tenantId`, without inserting it (parents it needs ARE
+   * inserted). Existing parent rows of the tenant are reused unless `freshParents` is set: then the
+   * row's direct parents are synthesised anew, which is how a row whose unique key consists of its
+   * foreign keys (an assignment table) gets a key that is not taken yet.
+   */
+  async candidate(table: string, tenantId: string, options: SynthesisOptions = {}): Promise<SynthesisResult> {
+    return this.#candidate(
+      this.#schema,
+      table,
+      tenantId,
+      options.preset ?? {},
+      [],
+      0,
+      options.freshParents ?? false,
+    );
+  }
+
+  /**
+   * Synthesises and inserts a row of `table` for `tenantId`; returns it as stored. A unique violation
+   * is retried once with fresh parents (see {@link candidate}).
+   */
+  async insert(table: string, tenantId: string, options: SynthesisOptions = {}): Promise<SynthesisResult> {
+    const first = await this.#insert(
+      this.#schema,
+      table,
+      tenantId,
+      options.preset ?? {},
+      [],
+      0,
+      options.freshParents ?? false,
+    );
+    if (first.ok || !first.reason.includes('SQLSTATE 23505') || options.freshParents === true) return first;
+    return this.#insert(this.#schema, table, tenantId, options.preset ?? {}, [], 0, true);
+  }
+
+  /**
+   * Inserts `row` into `table` inside a savepoint; with `keep: false` the savepoint is rolled back
+   * afterwards, which proves a row insertable without leaving it behind.
+   */
+  async insertRow(
+    table: string,
+    row: Readonly<Record<string, JsonValue>>,
+    options: { readonly keep: boolean; readonly schema?: string },
+  ): Promise<SynthesisResult> {
+    const schema = options.schema ?? this.#schema;
+    const name = qualifiedName(schema, table);
+    const columns = Object.keys(row);
+    const list = columns.map(quoteIdent).join(', ');
+    const sql =
+      columns.length === 0
+        ? `INSERT INTO ${name} AS t DEFAULT VALUES RETURNING to_jsonb(t.*) AS row`
+        : `INSERT INTO ${name} AS t (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::${name}, $1::jsonb)
+           RETURNING to_jsonb(t.*) AS row`;
+    const savepoint = `mg_synthesis_${(this.#savepoints += 1)}`;
+    await this.#client.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = await this.#client.query<{ row: Record<string, JsonValue> }>(
+        sql,
+        columns.length === 0 ? [] : [JSON.stringify(row)],
+      );
+      await this.#client.query(
+        options.keep ? `RELEASE SAVEPOINT ${savepoint}` : `ROLLBACK TO SAVEPOINT ${savepoint}`,
+      );
+      const stored = result.rows[0]?.row;
+      return stored === undefined
+        ? {
+            ok: false,
+            reason: `INSERT into ${schema}.${table} returned no row (a trigger or rule swallowed it)`,
+          }
+        : { ok: true, row: stored };
+    } catch (error) {
+      await this.#client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      return {
+        ok: false,
+        reason: `INSERT of a synthesised row into ${schema}.${table} failed: ${describeError(error)}`,
+      };
+    }
+  }
+
+  async #insert(
+    schema: string,
+    table: string,
+    tenantId: string,
+    preset: Readonly<Record<string, JsonValue>>,
+    visiting: readonly string[],
+    depth: number,
+    freshParents: boolean,
+  ): Promise<SynthesisResult> {
+    const candidate = await this.#candidate(schema, table, tenantId, preset, visiting, depth, freshParents);
+    if (!candidate.ok) return candidate;
+    return this.insertRow(table, candidate.row, { keep: true, schema });
+  }
+
+  async #candidate(
+    schema: string,
+    table: string,
+    tenantId: string,
+    preset: Readonly<Record<string, JsonValue>>,
+    visiting: readonly string[],
+    depth: number,
+    freshParents: boolean,
+  ): Promise<SynthesisResult> {
+    const shape = await this.#catalog.shape(schema, table);
+    if (shape === null) return { ok: false, reason: `table ${schema}.${table} does not exist` };
+    const byName = new Map(shape.columns.map((column) => [column.name, column]));
+    const values: Record<string, JsonValue> = {};
+    const tenantColumn = this.tenantColumnOf(shape);
+    if (tenantColumn !== null) values[tenantColumn] = tenantId;
+    Object.assign(values, preset);
+    const checks = shape.checks.map((check) => check.definition);
+
+    for (const foreignKey of shape.foreignKeys) {
+      const unassigned = foreignKey.columns.filter((column) => !(column in values));
+      if (unassigned.length === 0) continue;
+      const nullable = unassigned.filter((column) => byName.get(column)?.notNull === false);
+      // MATCH SIMPLE skips the check when any column is NULL; MATCH FULL only when all are.
+      const skippable =
+        foreignKey.matchType === 'f' ? nullable.length === foreignKey.columns.length : nullable.length > 0;
+      if (skippable) {
+        for (const column of nullable) values[column] = null;
+        continue;
+      }
+      const parent = await this.#parentRow(
+        foreignKey,
+        values,
+        tenantId,
+        [...visiting, `${schema}.${table}`],
+        depth,
+        freshParents && foreignKey.parentTable !== table,
+      );
+      if (!parent.ok) return { ok: false, reason: `foreign key ${foreignKey.name}: ${parent.reason}` };
+      foreignKey.columns.forEach((column, index) => {
+        const parentColumn = foreignKey.parentColumns[index];
+        if (parentColumn !== undefined) values[column] = parent.row[parentColumn] ?? null;
+      });
+    }
+
+    for (const column of shape.columns) {
+      if (column.name in values || column.filledByDatabase || !column.notNull) continue;
+      const value = synthesiseValue(column, checks);
+      if (!value.ok) return { ok: false, reason: `${schema}.${table}: ${value.reason}` };
+      values[column.name] = value.value;
+    }
+    return { ok: true, row: values };
+  }
+
+  async #parentRow(
+    foreignKey: SynthesisShape['foreignKeys'][number],
+    values: Readonly<Record<string, JsonValue>>,
+    tenantId: string,
+    visiting: readonly string[],
+    depth: number,
+    fresh: boolean,
+  ): Promise<SynthesisResult> {
+    const { parentSchema, parentTable } = foreignKey;
+    const parentShape = await this.#catalog.shape(parentSchema, parentTable);
+    if (parentShape === null)
+      return { ok: false, reason: `parent table ${parentSchema}.${parentTable} does not exist` };
+    // Only what is already decided for this row constrains the parent: its tenant and shared columns.
+    const filters: Record<string, JsonValue> = {};
+    foreignKey.columns.forEach((column, index) => {
+      const parentColumn = foreignKey.parentColumns[index];
+      const value = values[column];
+      if (parentColumn !== undefined && value !== undefined && value !== null) filters[parentColumn] = value;
+    });
+    const parentTenantColumn = this.tenantColumnOf(parentShape);
+    if (parentTenantColumn !== null && !(parentTenantColumn in filters))
+      filters[parentTenantColumn] = tenantId;
+    const filterColumns = Object.keys(filters);
+    const where =
+      filterColumns.length === 0
+        ? 'true'
+        : filterColumns.map((column, i) => `p.${quoteIdent(column)} = $${i + 1}`).join(' AND ');
+    if (!fresh) {
+      try {
+        const existing = await this.#client.query<{ row: Record<string, JsonValue> }>(
+          `SELECT to_jsonb(p.*) AS row FROM ${qualifiedName(parentSchema, parentTable)} AS p WHERE ${where} LIMIT 1`,
+          filterColumns.map((column) => {
+            const value = filters[column];
+            return typeof value === 'string' ? value : JSON.stringify(value);
+          }),
+        );
+        const found = existing.rows[0]?.row;
+        if (found !== undefined) return { ok: true, row: found };
+      } catch (error) {
+        return {
+          ok: false,
+          reason: `reading parent ${parentSchema}.${parentTable} failed: ${describeError(error)}`,
+        };
+      }
+    }
+    const key = `${parentSchema}.${parentTable}`;
+    if (visiting.includes(key) || depth >= MAX_PARENT_DEPTH) {
+      return {
+        ok: false,
+        reason: `needs a row of ${key} for tenant ${tenantId}, none exists, and synthesising one would loop (${[...visiting, key].join(' → ')})`,
+      };
+    }
+    const preset: Record<string, JsonValue> = { ...filters };
+    if (parentTenantColumn !== null) delete preset[parentTenantColumn];
+    return this.#insert(parentSchema, parentTable, tenantId, preset, visiting, depth + 1, false);
+  }
+}

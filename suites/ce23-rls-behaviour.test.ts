@@ -1,0 +1,524 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { connectClient } from '../helpers/database-connection.ts';
+import { IsolationSession, type Candidate } from '../helpers/catalog/rls-isolation-session.ts';
+import { describeObservation, isRlsRefusalOf, type Observation } from '../helpers/catalog/rls-probe.ts';
+import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
+import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { checkId, defineCheck, type MatrixCommand } from '../reports/check-meta.ts';
+import { suitePool } from './support/database.ts';
+import { gateSettings } from './support/gate-settings.ts';
+
+// CE-23, behaviour half: as the application role with tenants A and B seeded in every tenant table,
+// each command in each tenant context is tried and its observed outcome recorded in the access
+// matrix. Two connections, each one transaction that is rolled back at the end: `main` (tenant
+// contexts, and "no tenant" as an empty setting) and `unset` (the setting never defined at all).
+const settings = gateSettings();
+const { schema, tenancy } = settings;
+const pool = await suitePool();
+const discovered = await (async () => {
+  const client = await pool.connect();
+  try {
+    return await discoverTenantTables(client, settings);
+  } finally {
+    client.release();
+  }
+})();
+
+interface Target {
+  readonly table: string;
+  /** Null when gate.config.ts expects the table but the catalog has no such tenant-scoped table. */
+  readonly tenantColumn: string | null;
+}
+
+const targets: readonly Target[] = [
+  ...discovered.map(({ table, tenantColumn }) => ({ table, tenantColumn })),
+  ...tenancy.tenantTables
+    .filter((table) => !discovered.some((found) => found.table === table))
+    .map((table) => ({ table, tenantColumn: null })),
+];
+const isolationTables = discovered.map(({ table, tenantColumn }) => ({ table, tenantColumn }));
+
+let mainClient: pg.PoolClient | undefined;
+let unsetClient: pg.Client | undefined;
+let main: IsolationSession | undefined;
+let unset: IsolationSession | undefined;
+
+beforeAll(async () => {
+  mainClient = await pool.connect();
+  // A connection of its own, never pooled, so the tenant setting has never been defined on it.
+  unsetClient = await connectClient(inject('databaseUrl'), { applicationName: 'migration-gate ce23 unset' });
+  main = await IsolationSession.open(mainClient, {
+    schema,
+    tenancy,
+    tables: isolationTables,
+    seed: settings.fixtures.seed,
+  });
+  // Another seed: the two open transactions must not insert the same keys and wait on each other.
+  unset = await IsolationSession.open(unsetClient, {
+    schema,
+    tenancy,
+    tables: isolationTables,
+    seed: settings.fixtures.seed + 1,
+  });
+});
+
+afterAll(async () => {
+  await main?.close().catch(() => undefined);
+  await unset?.close().catch(() => undefined);
+  mainClient?.release();
+  await unsetClient?.end();
+});
+
+function session(which: IsolationSession | undefined): IsolationSession {
+  if (which === undefined)
+    throw new Error('CE-23 isolation sessions were not opened (see beforeAll errors).');
+  return which;
+}
+
+/** The table's tenant column and a seeded session, or a failure that says why not. */
+function prepared(
+  target: Target,
+  which: IsolationSession | undefined,
+): { column: string; s: IsolationSession } {
+  if (target.tenantColumn === null) {
+    expect.fail(
+      `${target.table} is expected to be tenant-scoped (gate.config.ts) but does not exist in ${schema} or has no ${tenancy.tenantKey} column`,
+    );
+  }
+  const s = session(which);
+  const failure = s.seedFailure(target.table);
+  if (failure !== null)
+    expect.fail(`${target.table}: the gate could not give tenants A and B rows: ${failure}`);
+  return { column: target.tenantColumn, s };
+}
+
+function candidateRow(candidate: Candidate, table: string): Candidate & { ok: true } {
+  if (!candidate.ok) expect.fail(`${table}: the gate could not build a row to insert: ${candidate.reason}`);
+  return candidate;
+}
+
+function refusedOrNone(observation: Observation<unknown>): boolean {
+  return !observation.ok || observation.rowCount === 0;
+}
+
+describe.each(targets)('CE-23 $table (behaviour)', (target) => {
+  const { table } = target;
+  const name = qualifiedName(schema, table);
+  const idOf = (property: string): string => checkId('CE-23', 'rls', table, property);
+  const isTenantTable = table === tenancy.tenantTable;
+
+  test(`${table}: SELECT as tenant A returns all of A's rows and nothing else`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('select-own-tenant'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const own = await s.probe.fingerprint(schema, table, column, s.tenantA);
+    const seen = await s.probe.attempt<{ rows: number; checksum: string; foreign: number }>(
+      { kind: 'tenant', tenantId: s.tenantA },
+      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS checksum,
+              count(*) FILTER (WHERE t.${quoteIdent(column)} IS DISTINCT FROM $1)::int AS foreign
+         FROM ${name} AS t`,
+      [s.tenantA],
+    );
+    const visible = seen.ok ? seen.rows[0] : undefined;
+    const ok =
+      visible !== undefined &&
+      visible.rows === own.rows &&
+      visible.checksum === own.checksum &&
+      visible.foreign === 0;
+    check.measureAll({
+      ownRows: own.rows,
+      visibleRows: visible?.rows,
+      otherTenantsRowsVisible: visible?.foreign,
+    });
+    check.matrix({
+      table,
+      command: 'SELECT',
+      context: 'own-tenant',
+      outcome: visible === undefined ? describeObservation(seen) : `rows: ${visible.rows} of ${own.rows}`,
+      expected: 'allowed',
+      ok,
+    });
+    expect(seen.ok, `SELECT as tenant A was refused: ${seen.ok ? '' : seen.message}`).toBe(true);
+    expect(own.rows, `${table} has no rows of tenant A to see`).toBeGreaterThan(0);
+    expect(visible?.foreign, `tenant A sees rows of other tenants in ${table}`).toBe(0);
+    expect(
+      { rows: visible?.rows, checksum: visible?.checksum },
+      `tenant A does not see exactly its own rows`,
+    ).toEqual(own);
+  });
+
+  test(`${table}: SELECT as tenant A returns none of tenant B's rows`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('select-other-tenant'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const other = await s.probe.fingerprint(schema, table, column, s.tenantB);
+    const seen = await s.probe.attempt<{ n: number }>(
+      { kind: 'tenant', tenantId: s.tenantA },
+      `SELECT count(*)::int AS n FROM ${name} WHERE ${quoteIdent(column)} = $1`,
+      [s.tenantB],
+    );
+    const leaked = seen.ok ? (seen.rows[0]?.n ?? 0) : 0;
+    check.measureAll({ otherTenantRows: other.rows, visible: leaked });
+    check.matrix({
+      table,
+      command: 'SELECT',
+      context: 'other-tenant',
+      outcome: seen.ok ? `rows: ${leaked} of ${other.rows}` : describeObservation(seen),
+      expected: 'denied',
+      ok: leaked === 0,
+    });
+    expect(other.rows, `${table} has no rows of tenant B to hide`).toBeGreaterThan(0);
+    expect(leaked, `tenant A sees ${leaked} of tenant B's ${other.rows} rows in ${table}`).toBe(0);
+  });
+
+  test(`${table}: UPDATE of another tenant's row affects 0 rows`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('update-other-tenant'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const col = quoteIdent(column);
+    const result = await s.probe.attempt(
+      { kind: 'tenant', tenantId: s.tenantA },
+      `UPDATE ${name} SET ${col} = ${col} WHERE ${col} = $1`,
+      [s.tenantB],
+    );
+    const ok = result.ok && result.rowCount === 0;
+    check.measure('outcome', describeObservation(result, 'rows affected'));
+    check.matrix({
+      table,
+      command: 'UPDATE',
+      context: 'other-tenant',
+      outcome: describeObservation(result, 'rows affected'),
+      expected: 'denied',
+      ok,
+    });
+    expect(
+      result.ok ? result.rowCount : result.message,
+      `UPDATE as tenant A reached tenant B's rows of ${table}`,
+    ).toBe(0);
+  });
+
+  test(`${table}: DELETE of another tenant's row affects 0 rows`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('delete-other-tenant'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const result = await s.probe.attempt(
+      { kind: 'tenant', tenantId: s.tenantA },
+      `DELETE FROM ${name} WHERE ${quoteIdent(column)} = $1`,
+      [s.tenantB],
+    );
+    const ok = result.ok && result.rowCount === 0;
+    check.measure('outcome', describeObservation(result, 'rows affected'));
+    check.matrix({
+      table,
+      command: 'DELETE',
+      context: 'other-tenant',
+      outcome: describeObservation(result, 'rows affected'),
+      expected: 'denied',
+      ok,
+    });
+    expect(
+      result.ok ? result.rowCount : result.message,
+      `DELETE as tenant A reached tenant B's rows of ${table}`,
+    ).toBe(0);
+  });
+
+  test(`${table}: INSERT of a row for another tenant is refused`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('insert-other-tenant'), ce: 'CE-23' });
+    const { s } = prepared(target, main);
+    const candidate = candidateRow(await s.candidate(table, isTenantTable ? 'new-tenant' : 'B'), table);
+    const result = await s.probe.attempt(
+      { kind: 'tenant', tenantId: s.tenantA },
+      s.insertSql(table, candidate.row),
+      [JSON.stringify(candidate.row)],
+    );
+    const ok = isRlsRefusalOf(result, table);
+    check.measureAll({
+      outcome: describeObservation(result, 'rows inserted'),
+      error: result.ok ? null : result.message,
+    });
+    check.matrix({
+      table,
+      command: 'INSERT',
+      context: 'other-tenant',
+      outcome: describeObservation(result, 'rows inserted'),
+      expected: 'denied',
+      ok,
+    });
+    expect(result.ok, `tenant A inserted a row owned by ${candidate.tenantId} into ${table}`).toBe(false);
+    expect(
+      ok,
+      `the refusal did not come from ${table}'s own policy: ${result.ok ? '' : result.message}`,
+    ).toBe(true);
+  });
+
+  test(`${table}: UPDATE moving tenant A's row to another tenant is refused`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('update-move-to-other-tenant'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const col = quoteIdent(column);
+    const destination = isTenantTable ? crypto.randomUUID() : s.tenantB;
+    // No WHERE on purpose: a WHERE needs SELECT rights, which adds the SELECT policies' check on the
+    // new row and would hide an UPDATE policy whose own WITH CHECK lets rows leave the tenant. Only
+    // tenant A's rows are visible, so only they are touched (and rolled back).
+    const result = await s.probe.attempt(
+      { kind: 'tenant', tenantId: s.tenantA },
+      `UPDATE ${name} SET ${col} = $1`,
+      [destination],
+    );
+    const ok = isRlsRefusalOf(result, table);
+    check.measureAll({
+      outcome: describeObservation(result, 'rows moved'),
+      error: result.ok ? null : result.message,
+    });
+    check.matrix({
+      table,
+      command: 'UPDATE',
+      context: 'other-tenant',
+      outcome: `move A→other: ${describeObservation(result, 'rows moved')}`,
+      expected: 'denied',
+      ok,
+    });
+    expect(
+      result.ok ? `${result.rowCount} rows moved` : result.message,
+      `moving a row of ${table} out of tenant A`,
+    ).toMatch(
+      new RegExp(`row-level security policy for table "${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`),
+    );
+  });
+
+  test(`${table}: tenant A may INSERT, UPDATE and DELETE its own rows (control)`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('write-own-tenant'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const col = quoteIdent(column);
+    const candidate = candidateRow(await s.candidate(table, isTenantTable ? 'new-tenant' : 'A'), table);
+    const ownContext = { kind: 'tenant', tenantId: candidate.tenantId } as const;
+    const inserted = await s.probe.attempt(ownContext, s.insertSql(table, candidate.row), [
+      JSON.stringify(candidate.row),
+    ]);
+    const own = await s.probe.fingerprint(schema, table, column, s.tenantA);
+    const updated = await s.probe.attempt(
+      { kind: 'tenant', tenantId: s.tenantA },
+      `UPDATE ${name} SET ${col} = ${col} WHERE ${col} = $1`,
+      [s.tenantA],
+    );
+    const deleted = await s.probe.rolledBack(async () => {
+      const stored = await s.insertAsOwner(table, candidate.row);
+      if (!stored.ok) return { ok: false, code: 'setup', message: stored.reason } as const;
+      return s.probe.attempt(ownContext, `DELETE FROM ${name} AS t WHERE to_jsonb(t.*) = $1::jsonb`, [
+        JSON.stringify(stored.row),
+      ]);
+    });
+    const cells: readonly [MatrixCommand, Observation<unknown>, boolean][] = [
+      ['INSERT', inserted, inserted.ok && inserted.rowCount === 1],
+      ['UPDATE', updated, updated.ok && updated.rowCount === own.rows],
+      ['DELETE', deleted, deleted.ok && deleted.rowCount === 1],
+    ];
+    for (const [command, observation, ok] of cells) {
+      check.matrix({
+        table,
+        command,
+        context: 'own-tenant',
+        outcome: describeObservation(observation, 'rows affected'),
+        expected: 'allowed',
+        ok,
+      });
+    }
+    check.measureAll(
+      Object.fromEntries(
+        cells.map(([command, observation]) => [command, describeObservation(observation, 'rows affected')]),
+      ),
+    );
+    expect(
+      cells
+        .filter(([, , ok]) => !ok)
+        .map(
+          ([command, observation]) =>
+            `${command}: ${observation.ok ? `${observation.rowCount} rows affected` : observation.message}`,
+        ),
+      `tenant A cannot write its own rows of ${table}: the isolation proof would be vacuous`,
+    ).toEqual([]);
+  });
+
+  test(`${table}: with no tenant set, SELECT returns 0 rows or is refused`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('select-no-tenant'), ce: 'CE-23' });
+    prepared(target, main);
+    prepared(target, unset);
+    const sql = `SELECT count(*)::int AS n FROM ${name}`;
+    const empty = await session(main).probe.attempt<{ n: number }>({ kind: 'no-tenant' }, sql);
+    const never = await session(unset).probe.attempt<{ n: number }>({ kind: 'unset' }, sql);
+    const seen = (o: Observation<{ n: number }>): number => (o.ok ? (o.rows[0]?.n ?? 0) : 0);
+    const text = (o: Observation<{ n: number }>): string => (o.ok ? `${seen(o)} rows` : `refused ${o.code}`);
+    const ok = seen(empty) === 0 && seen(never) === 0;
+    check.measureAll({ settingEmpty: text(empty), settingNeverSet: text(never) });
+    check.matrix({
+      table,
+      command: 'SELECT',
+      context: 'no-tenant',
+      outcome: `empty: ${text(empty)}; unset: ${text(never)}`,
+      expected: 'denied',
+      ok,
+    });
+    expect(
+      { settingEmpty: seen(empty), settingNeverSet: seen(never) },
+      `${table} is readable with no tenant set (fail open)`,
+    ).toEqual({ settingEmpty: 0, settingNeverSet: 0 });
+  });
+
+  test(`${table}: with no tenant set, INSERT is refused`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('insert-no-tenant'), ce: 'CE-23' });
+    prepared(target, main);
+    prepared(target, unset);
+    const results: Record<string, Observation<unknown>> = {};
+    for (const [label, s, context] of [
+      ['empty', session(main), { kind: 'no-tenant' }],
+      ['unset', session(unset), { kind: 'unset' }],
+    ] as const) {
+      const candidate = candidateRow(await s.candidate(table, isTenantTable ? 'new-tenant' : 'A'), table);
+      results[label] = await s.probe.attempt(context, s.insertSql(table, candidate.row), [
+        JSON.stringify(candidate.row),
+      ]);
+    }
+    const outcomes = Object.fromEntries(
+      Object.entries(results).map(([label, o]) => [label, describeObservation(o, 'rows inserted')]),
+    );
+    const ok = Object.values(results).every((o) => !o.ok);
+    check.measureAll(outcomes);
+    check.matrix({
+      table,
+      command: 'INSERT',
+      context: 'no-tenant',
+      outcome: `empty: ${outcomes['empty'] ?? ''}; unset: ${outcomes['unset'] ?? ''}`,
+      expected: 'denied',
+      ok,
+    });
+    expect(outcomes, `${table} accepts inserts with no tenant set (fail open)`).toEqual({
+      empty: expect.stringMatching(/^refused/),
+      unset: expect.stringMatching(/^refused/),
+    });
+  });
+
+  for (const command of ['UPDATE', 'DELETE'] as const) {
+    test(`${table}: with no tenant set, ${command} affects 0 rows or is refused`, async ({ task }) => {
+      const check = defineCheck(task, { id: idOf(`${command.toLowerCase()}-no-tenant`), ce: 'CE-23' });
+      const { column } = prepared(target, main);
+      prepared(target, unset);
+      const col = quoteIdent(column);
+      const sql =
+        command === 'UPDATE'
+          ? `UPDATE ${name} SET ${col} = ${col} WHERE ${col} = $1`
+          : `DELETE FROM ${name} WHERE ${col} = $1`;
+      const empty = await session(main).probe.attempt({ kind: 'no-tenant' }, sql, [session(main).tenantA]);
+      const never = await session(unset).probe.attempt({ kind: 'unset' }, sql, [session(unset).tenantA]);
+      const ok = refusedOrNone(empty) && refusedOrNone(never);
+      const outcome = `empty: ${describeObservation(empty, 'rows affected')}; unset: ${describeObservation(never, 'rows affected')}`;
+      check.measure('outcome', outcome);
+      check.matrix({ table, command, context: 'no-tenant', outcome, expected: 'denied', ok });
+      expect(ok, `${command} on ${table} reached rows with no tenant set (fail open): ${outcome}`).toBe(true);
+    });
+  }
+
+  test(`${table}: tenant B's rows are unchanged after tenant A's attempts (checksum)`, async ({ task }) => {
+    const check = defineCheck(task, { id: idOf('other-tenant-unchanged'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    const col = quoteIdent(column);
+    const before = await s.probe.fingerprint(schema, table, column, s.tenantB);
+    const after = await s.probe.rolledBack(async () => {
+      const asA = { kind: 'tenant', tenantId: s.tenantA } as const;
+      const keep = { keep: true };
+      await s.probe.attempt(asA, `UPDATE ${name} SET ${col} = ${col} WHERE ${col} = $1`, [s.tenantB], keep);
+      await s.probe.attempt(asA, `DELETE FROM ${name} WHERE ${col} = $1`, [s.tenantB], keep);
+      if (!isTenantTable) {
+        await s.probe.attempt(asA, `UPDATE ${name} SET ${col} = $1`, [s.tenantB], keep);
+        const candidate = await s.candidate(table, 'B');
+        if (candidate.ok)
+          await s.probe.attempt(
+            asA,
+            s.insertSql(table, candidate.row),
+            [JSON.stringify(candidate.row)],
+            keep,
+          );
+      }
+      return s.probe.fingerprint(schema, table, column, s.tenantB);
+    });
+    check.measureAll({
+      rowsBefore: before.rows,
+      rowsAfter: after.rows,
+      checksumBefore: before.checksum,
+      checksumAfter: after.checksum,
+    });
+    expect(before.rows, `${table} has no rows of tenant B to protect`).toBeGreaterThan(0);
+    expect(after, `tenant A's attempts changed tenant B's rows of ${table}`).toEqual(before);
+  });
+});
+
+describe("CE-23 the plan's manual cross-tenant isolation test, as a test", () => {
+  const probe = tenancy.crossTenantProbe;
+  test(`a ${probe.table} row created under tenant A is invisible under tenant B (0 rows)`, async ({
+    task,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.manual-cross-tenant', ce: 'CE-23' });
+    const [tenantA, tenantB] = probe.tenants;
+    const keyOf = (row: Readonly<Record<string, string>>): string => {
+      const key = discovered.find((t) => t.table === tenancy.tenantTable)?.tenantColumn ?? 'id';
+      const value = row[key];
+      if (value === undefined)
+        throw new Error(`gate.config.ts crossTenantProbe tenant ${JSON.stringify(row)} has no ${key}`);
+      return value;
+    };
+    const client = await pool.connect();
+    const lookup = Object.keys(probe.row);
+    const table = qualifiedName(schema, probe.table);
+    const where = lookup.map((column, index) => `${quoteIdent(column)}::text = $${index + 1}`).join(' AND ');
+    const values = lookup.map((column) => probe.row[column] ?? '');
+    let seenAsB = -1;
+    let seenAsA = -1;
+    let settingAfter: string | null = null;
+    try {
+      await client.query('BEGIN');
+      const tenants = qualifiedName(schema, tenancy.tenantTable);
+      for (const row of [tenantA, tenantB]) {
+        const columns = Object.keys(row).map(quoteIdent).join(', ');
+        await client.query(
+          `INSERT INTO ${tenants} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${tenants}, $1::jsonb)`,
+          [JSON.stringify(row)],
+        );
+      }
+      await client.query(`SET LOCAL ROLE ${quoteIdent(tenancy.appRole)}`);
+      // The plan's `SET app.current_tenant = …` (session level, as written); the ROLLBACK below undoes it.
+      await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(tenantA)]);
+      const columns = lookup.map(quoteIdent).join(', ');
+      await client.query(
+        `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
+        [JSON.stringify(probe.row)],
+      );
+      await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(tenantB)]);
+      seenAsB = (await client.query(`SELECT * FROM ${table} WHERE ${where}`, values)).rowCount ?? 0;
+      await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(tenantA)]);
+      seenAsA = (await client.query(`SELECT * FROM ${table} WHERE ${where}`, values)).rowCount ?? 0;
+    } finally {
+      await client.query('ROLLBACK');
+      settingAfter =
+        (
+          await client.query<{ v: string | null }>('SELECT current_setting($1, true) AS v', [
+            tenancy.tenantSetting,
+          ])
+        ).rows[0]?.v ?? null;
+      client.release();
+    }
+    check.measureAll({
+      rowsSeenAsTenantB: seenAsB,
+      rowsSeenAsTenantA: seenAsA,
+      settingAfterRollback: settingAfter,
+    });
+    check.matrix({
+      table: probe.table,
+      command: 'SELECT',
+      context: 'other-tenant',
+      outcome: `manual test: ${seenAsB} rows`,
+      expected: 'denied',
+      ok: seenAsB === 0,
+    });
+    expect(
+      seenAsA,
+      `the probe row is not visible to its own tenant A, so 0 rows under B would prove nothing`,
+    ).toBe(1);
+    expect(seenAsB, `tenant B sees tenant A's ${probe.table} row`).toBe(0);
+    expect(settingAfter ?? '', 'the tenant setting survived the rolled-back transaction').toBe('');
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, test } from 'vitest';
+import {
+  readAppRole,
+  readDefinerFunctions,
+  readViewPaths,
+  tablesOwnedByAppRole,
+} from '../helpers/catalog/leak-paths.ts';
+import { readRlsCoverage } from '../helpers/catalog/rls-coverage.ts';
+import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
+import { WELL_KNOWN_CHECK_IDS, checkId, defineCheck } from '../reports/check-meta.ts';
+import { suitePool } from './support/database.ts';
+import { gateSettings } from './support/gate-settings.ts';
+
+// CE-23, catalog half: RLS flags, policies and the paths around RLS, for every tenant-scoped table
+// the catalog reports plus every table gate.config.ts promises (a missing one fails, by name).
+const settings = gateSettings();
+const { schema, tenancy } = settings;
+const pool = await suitePool();
+const client = await pool.connect();
+const catalog = await (async () => {
+  try {
+    const discovered = await discoverTenantTables(client, settings);
+    const discoveredNames = discovered.map((table) => table.table);
+    const tables = [...new Set([...tenancy.tenantTables, ...discoveredNames])];
+    const forceTables = [...new Set([...tenancy.forceRlsTables, ...discoveredNames])];
+    return {
+      discoveredNames,
+      tables,
+      forceTables,
+      coverage: await readRlsCoverage(client, schema, tables),
+      role: await readAppRole(client, tenancy.appRole),
+      owned: await tablesOwnedByAppRole(client, schema, tables, tenancy.appRole),
+      views: await readViewPaths(client, schema, tables, tenancy.appRole),
+      functions: await readDefinerFunctions(client, schema, tables, tenancy.appRole),
+    };
+  } finally {
+    client.release();
+  }
+})();
+const { coverage, discoveredNames, tables, forceTables, role } = catalog;
+
+describe('CE-23 RLS coverage (catalog)', () => {
+  test('every tenant-scoped table gate.config.ts expects exists and carries the tenant key', ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.expected-tables-present', ce: 'CE-23' });
+    const missing = tenancy.tenantTables.filter((table) => !discoveredNames.includes(table));
+    const unexpected = discoveredNames.filter((table) => !tenancy.tenantTables.includes(table));
+    check.measureAll({
+      expected: tenancy.tenantTables.length,
+      discovered: discoveredNames.length,
+      unexpected,
+    });
+    check.offending(missing.map((table) => ({ table, problem: 'missing or without the tenant key' })));
+    expect(missing, `tables expected by gate.config.ts but not tenant-scoped in ${schema}`).toEqual([]);
+  });
+
+  test(`RLS is enabled on every tenant-scoped table (${tables.length} expected)`, ({ task }) => {
+    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.rlsEnabledCount, ce: 'CE-23' });
+    const enabled = tables.filter((table) => coverage.get(table)?.enabled === true);
+    check.measureAll({ enabled: enabled.length, expected: tables.length });
+    check.offending(tables.filter((table) => !enabled.includes(table)).map((table) => ({ table })));
+    expect(enabled.length, `RLS enabled on ${enabled.length}/${tables.length} tenant-scoped tables`).toBe(
+      tables.length,
+    );
+  });
+
+  test(`FORCE ROW LEVEL SECURITY is set on every tenant-scoped table (${forceTables.length} expected)`, ({
+    task,
+  }) => {
+    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.forceRlsCount, ce: 'CE-23' });
+    const forced = forceTables.filter((table) => coverage.get(table)?.forced === true);
+    check.measureAll({ forced: forced.length, expected: forceTables.length });
+    check.offending(forceTables.filter((table) => !forced.includes(table)).map((table) => ({ table })));
+    expect(forced.length, `FORCE RLS on ${forced.length}/${forceTables.length} tables`).toBe(
+      forceTables.length,
+    );
+  });
+});
+
+describe.each(tables)('CE-23 %s (catalog)', (table) => {
+  const state = coverage.get(table);
+  const absent = `${table} does not exist in schema ${schema}`;
+
+  test(`${table}: row-level security is enabled`, ({ task }) => {
+    const check = defineCheck(task, { id: checkId('CE-23', 'rls', table, 'enabled'), ce: 'CE-23' });
+    check.measureAll({ exists: state?.exists ?? false, rlsEnabled: state?.enabled ?? false });
+    expect(state?.exists, absent).toBe(true);
+    expect(
+      state?.enabled,
+      `${table} has the tenant key but RLS is off: every row is visible to every tenant`,
+    ).toBe(true);
+  });
+
+  test(`${table}: has at least one RLS policy`, ({ task }) => {
+    const check = defineCheck(task, { id: checkId('CE-23', 'rls', table, 'has-policy'), ce: 'CE-23' });
+    const policies = state?.policies ?? [];
+    check.measureAll({
+      policyCount: policies.length,
+      policies: policies.map((policy) => ({
+        name: policy.name,
+        permissive: policy.permissive,
+        command: policy.command,
+        roles: [...policy.roles],
+        using: policy.using,
+        withCheck: policy.withCheck,
+      })),
+    });
+    expect(state?.exists, absent).toBe(true);
+    expect(policies.length, `${table} has no RLS policy`).toBeGreaterThan(0);
+  });
+
+  test(`${table}: FORCE ROW LEVEL SECURITY is set, so the owner is bound too`, ({ task }) => {
+    const check = defineCheck(task, { id: checkId('CE-23', 'rls', table, 'forced'), ce: 'CE-23' });
+    check.measureAll({ exists: state?.exists ?? false, forced: state?.forced ?? false });
+    expect(state?.exists, absent).toBe(true);
+    expect(state?.forced, `${table} lacks FORCE ROW LEVEL SECURITY`).toBe(true);
+  });
+
+  test(`${table}: every view over it readable by ${tenancy.appRole} is security_invoker`, ({ task }) => {
+    const check = defineCheck(task, {
+      id: checkId('CE-23', 'rls', table, 'views-security-invoker'),
+      ce: 'CE-23',
+    });
+    const views = catalog.views.filter((view) => view.table === table && view.kind === 'view');
+    const leaks = views.filter((view) => !view.securityInvoker);
+    check.measureAll({ views: views.length, leaks: leaks.length });
+    check.offending(leaks.map(({ object, owner, detail }) => ({ object, owner, detail })));
+    expect(leaks.map((leak) => leak.detail)).toEqual([]);
+  });
+
+  test(`${table}: no materialized view over it is readable by ${tenancy.appRole}`, ({ task }) => {
+    const check = defineCheck(task, {
+      id: checkId('CE-23', 'rls', table, 'materialized-views'),
+      ce: 'CE-23',
+    });
+    const leaks = catalog.views.filter((view) => view.table === table && view.kind === 'materialized-view');
+    check.measure('leaks', leaks.length);
+    check.offending(leaks.map(({ object, owner, detail }) => ({ object, owner, detail })));
+    expect(leaks.map((leak) => leak.detail)).toEqual([]);
+  });
+
+  test(`${table}: no SECURITY DEFINER function executable by ${tenancy.appRole} reads it`, ({ task }) => {
+    const check = defineCheck(task, {
+      id: checkId('CE-23', 'rls', table, 'security-definer-functions'),
+      ce: 'CE-23',
+    });
+    const leaks = catalog.functions.filter((fn) => fn.table === table);
+    check.measure('leaks', leaks.length);
+    check.offending(leaks.map(({ object, owner, detail }) => ({ object, owner, detail })));
+    expect(leaks.map((leak) => `${leak.object}: ${leak.detail}`)).toEqual([]);
+  });
+});
+
+describe(`CE-23 application role ${tenancy.appRole}: nothing lets it bypass RLS`, () => {
+  test(`${tenancy.appRole} exists`, ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.app-role.exists', ce: 'CE-23' });
+    check.measure('exists', role.exists);
+    expect(role.exists, `role ${tenancy.appRole} (gate.config.ts tenancy.appRole) does not exist`).toBe(true);
+  });
+
+  test(`${tenancy.appRole} is not superuser`, ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.app-role.not-superuser', ce: 'CE-23' });
+    check.measureAll({ exists: role.exists, superuser: role.superuser });
+    expect(role.exists, `role ${tenancy.appRole} does not exist`).toBe(true);
+    expect(role.superuser, `${tenancy.appRole} is SUPERUSER: no policy applies to it`).toBe(false);
+  });
+
+  test(`${tenancy.appRole} has no BYPASSRLS, directly or through a role it belongs to`, ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.app-role.no-bypassrls', ce: 'CE-23' });
+    check.measureAll({ bypassRls: role.bypassRls, privilegedMemberships: [...role.privilegedMemberships] });
+    expect(role.exists, `role ${tenancy.appRole} does not exist`).toBe(true);
+    expect(role.bypassRls, `${tenancy.appRole} has BYPASSRLS: no policy applies to it`).toBe(false);
+    expect(role.privilegedMemberships, `${tenancy.appRole} can act as a superuser or BYPASSRLS role`).toEqual(
+      [],
+    );
+  });
+
+  test(`${tenancy.appRole} owns no tenant-scoped table`, ({ task }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.app-role.owns-no-tenant-table', ce: 'CE-23' });
+    check.measure('owned', catalog.owned.length);
+    check.offending(catalog.owned);
+    expect(
+      catalog.owned.map((row) => `${row.table} (owner ${row.owner})`),
+      `${tenancy.appRole} owns (or is a member of the owner of) these tables and can switch their RLS off`,
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, inject, test } from 'vitest';
+import { runGate } from '../../support/run-gate.ts';
+import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { CE23_SUITES, runCe23Sabotage } from './ce23-sabotage-case.ts';
+
+describe('sabotage: RLS flags and coverage (CE-23)', () => {
+  test('control: the untouched reference schema fails no CE-23 check', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+    });
+    const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
+    // Only CE-23 ran, so required gates 1 and 2 are NOT RUN and the verdict is NO-GO regardless.
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.checks.filter((check) => check.id.startsWith('ce23.')).length).toBeGreaterThan(200);
+  });
+
+  test('RLS disabled on documents fails ce23.rls.documents.enabled, the count, and the behaviour probes', async () => {
+    await runCe23Sabotage({
+      sql: 'rls-disabled.sql',
+      mustFail: [
+        'ce23.rls.enabled-count',
+        'ce23.rls.documents.enabled',
+        'ce23.rls.documents.select-other-tenant',
+        'ce23.rls.documents.update-other-tenant',
+        'ce23.rls.documents.delete-other-tenant',
+        'ce23.rls.documents.select-no-tenant',
+      ],
+      mayAlsoFail: ['ce23.rls.documents.'],
+    });
+  });
+
+  test('FORCE removed from clauses fails ce23.rls.clauses.forced and the force count', async () => {
+    await runCe23Sabotage({
+      sql: 'force-removed.sql',
+      mustFail: ['ce23.rls.force-count', 'ce23.rls.clauses.forced'],
+    });
+  });
+
+  test('a new tenant table without RLS is discovered, synthesised, and fails ce23.rls.invoices.*', async () => {
+    await runCe23Sabotage({
+      sql: 'new-tenant-table-without-rls.sql',
+      mustFail: [
+        'ce23.rls.enabled-count',
+        'ce23.rls.force-count',
+        'ce23.rls.invoices.enabled',
+        'ce23.rls.invoices.has-policy',
+        'ce23.rls.invoices.forced',
+        'ce23.rls.invoices.select-other-tenant',
+        'ce23.rls.invoices.update-other-tenant',
+        'ce23.rls.invoices.delete-other-tenant',
+        'ce23.rls.invoices.insert-other-tenant',
+        'ce23.rls.invoices.select-no-tenant',
+      ],
+      mayAlsoFail: ['ce23.rls.invoices.'],
+      // Rows for the unknown table were synthesised from the catalog: its own writes work.
+      mustPass: ['ce23.rls.invoices.write-own-tenant'],
+    });
+  });
+
+  test('a listed table that lost its tenant key fails ce23.rls.expected-tables-present and its own checks', async () => {
+    await runCe23Sabotage({
+      sql: 'tenant-key-renamed.sql',
+      mustFail: ['ce23.rls.expected-tables-present', 'ce23.rls.ai_usage_logs.select-own-tenant'],
+      mayAlsoFail: ['ce23.rls.ai_usage_logs.'],
+    });
+  });
+});

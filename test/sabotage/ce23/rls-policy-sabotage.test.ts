@@ -1,0 +1,58 @@
+import { describe, test } from 'vitest';
+import { runCe23Sabotage } from './ce23-sabotage-case.ts';
+
+describe('sabotage: weakened policies (CE-23)', () => {
+  test('an extra permissive USING (true) policy on alerts fails its cross-tenant probes', async () => {
+    await runCe23Sabotage({
+      sql: 'permissive-using-true.sql',
+      mustFail: [
+        'ce23.rls.alerts.select-own-tenant',
+        'ce23.rls.alerts.select-other-tenant',
+        'ce23.rls.alerts.update-other-tenant',
+        'ce23.rls.alerts.delete-other-tenant',
+        'ce23.rls.alerts.select-no-tenant',
+        'ce23.rls.alerts.other-tenant-unchanged',
+      ],
+      mayAlsoFail: ['ce23.rls.alerts.'],
+    });
+  });
+
+  test('an INSERT policy WITH CHECK (true) on stakeholders fails its insert probes', async () => {
+    await runCe23Sabotage({
+      sql: 'insert-with-check-true.sql',
+      mustFail: [
+        'ce23.rls.stakeholders.insert-other-tenant',
+        'ce23.rls.stakeholders.insert-no-tenant',
+        'ce23.rls.stakeholders.other-tenant-unchanged',
+      ],
+    });
+  });
+
+  test('a users policy that falls back to all rows when the setting is missing fails the no-tenant probes', async () => {
+    await runCe23Sabotage({
+      sql: 'missing-setting-fallback.sql',
+      mustFail: [
+        'ce23.rls.users.select-no-tenant',
+        'ce23.rls.users.insert-no-tenant',
+        'ce23.rls.users.update-no-tenant',
+        'ce23.rls.users.delete-no-tenant',
+      ],
+    });
+  });
+
+  test('an UPDATE policy WITH CHECK (true) on wbs_items fails ce23.rls.wbs_items.update-move-to-other-tenant', async () => {
+    await runCe23Sabotage({
+      sql: 'update-with-check-true.sql',
+      mustFail: ['ce23.rls.wbs_items.update-move-to-other-tenant'],
+    });
+  });
+
+  test('INSERT revoked from the app role on extractions fails ce23.rls.extractions.write-own-tenant', async () => {
+    await runCe23Sabotage({
+      sql: 'insert-revoked.sql',
+      mustFail: ['ce23.rls.extractions.write-own-tenant'],
+      // Refusals by privilege instead of by policy are not accepted as RLS proof either.
+      mayAlsoFail: ['ce23.rls.extractions.'],
+    });
+  });
+});
