@@ -1,0 +1,129 @@
+import type pg from 'pg';
+import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+
+/** How many rows broke a property, and some of them. */
+export interface IntegrityScan {
+  readonly count: number;
+  readonly samples: readonly Readonly<Record<string, unknown>>[];
+}
+
+async function scan(
+  client: pg.ClientBase,
+  from: string,
+  where: string,
+  sampleColumns: readonly string[],
+  params: readonly unknown[],
+  sampleLimit: number,
+): Promise<IntegrityScan> {
+  // A key column may also be a scanned column; name each once.
+  const list = [...new Set(sampleColumns)].join(', ');
+  const limit = `$${params.length + 1}`;
+  const result = await client.query<{ count: number; samples: Record<string, unknown>[] }>(
+    `WITH bad AS (SELECT ${list} FROM ${from} WHERE ${where})
+     SELECT (SELECT count(*) FROM bad)::int AS count,
+            (SELECT coalesce(json_agg(s), '[]'::json) FROM (SELECT * FROM bad LIMIT ${limit}) s) AS samples`,
+    [...params, sampleLimit],
+  );
+  const row = result.rows[0];
+  return { count: row?.count ?? 0, samples: row?.samples ?? [] };
+}
+
+/** Rows of `table` whose `column` is NULL; samples carry `keyColumns`. */
+export function scanNullColumn(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+  column: string,
+  keyColumns: readonly string[],
+  sampleLimit = 20,
+): Promise<IntegrityScan> {
+  return scan(
+    client,
+    `${qualifiedName(schema, table)} t`,
+    `t.${quoteIdent(column)} IS NULL`,
+    keyColumns.map((key) => `t.${quoteIdent(key)}`),
+    [],
+    sampleLimit,
+  );
+}
+
+/**
+ * Rows of `table` with any of `columns` later than the transaction's `now()` plus `skewSeconds`:
+ * a clock running ahead, or data written with a wrong time zone, shows up here.
+ */
+export function scanFutureTimestamps(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+  columns: readonly string[],
+  keyColumns: readonly string[],
+  skewSeconds: number,
+  sampleLimit = 20,
+): Promise<IntegrityScan> {
+  return scan(
+    client,
+    `${qualifiedName(schema, table)} t`,
+    columns.map((column) => `t.${quoteIdent(column)} > now() + make_interval(secs => $1)`).join(' OR '),
+    [...keyColumns, ...columns].map((column) => `t.${quoteIdent(column)}`),
+    [skewSeconds],
+    sampleLimit,
+  );
+}
+
+/** Rows of `table` modified before they were created (`updated < created`). */
+export function scanTimestampOrder(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+  created: string,
+  updated: string,
+  keyColumns: readonly string[],
+  sampleLimit = 20,
+): Promise<IntegrityScan> {
+  return scan(
+    client,
+    `${qualifiedName(schema, table)} t`,
+    `t.${quoteIdent(updated)} < t.${quoteIdent(created)}`,
+    [...keyColumns, created, updated].map((column) => `t.${quoteIdent(column)}`),
+    [],
+    sampleLimit,
+  );
+}
+
+/** A reference checked on data, whether or not a foreign key backs it. */
+export interface Linkage {
+  readonly table: string;
+  readonly column: string;
+  readonly referencedTable: string;
+  readonly referencedColumn: string;
+  /** NULL is broken when true. */
+  readonly required: boolean;
+  /** When both tables carry it, the referenced row must be in the same tenant. */
+  readonly tenantColumn?: string;
+}
+
+/** Rows whose reference is NULL (when required), names no row, or names another tenant's row. */
+export function scanLinkage(
+  client: pg.ClientBase,
+  schema: string,
+  linkage: Linkage,
+  keyColumns: readonly string[],
+  sampleLimit = 20,
+): Promise<IntegrityScan> {
+  const column = `t.${quoteIdent(linkage.column)}`;
+  const sameTenant =
+    linkage.tenantColumn === undefined
+      ? ''
+      : ` AND p.${quoteIdent(linkage.tenantColumn)} = t.${quoteIdent(linkage.tenantColumn)}`;
+  const missing = `NOT EXISTS (SELECT 1 FROM ${qualifiedName(schema, linkage.referencedTable)} p
+                               WHERE p.${quoteIdent(linkage.referencedColumn)} = ${column}${sameTenant})`;
+  const where = linkage.required ? `${column} IS NULL OR ${missing}` : `${column} IS NOT NULL AND ${missing}`;
+  return scan(
+    client,
+    `${qualifiedName(schema, linkage.table)} t`,
+    where,
+    [...keyColumns, linkage.column].map((key) => `t.${quoteIdent(key)}`),
+    [],
+    sampleLimit,
+  );
+}

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { columnsOf, discoverColumns } from '../helpers/catalog/columns.ts';
+import { discoverIndexes, primaryKeyOf } from '../helpers/catalog/indexes.ts';
+import { missingAuditEntries, readAuditTrail } from '../helpers/catalog/integrity-audit-trail.ts';
+import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
+import { withRolledBack } from '../helpers/catalog/integrity-rolled-back.ts';
+import {
+  scanFutureTimestamps,
+  scanLinkage,
+  scanNullColumn,
+  scanTimestampOrder,
+} from '../helpers/catalog/integrity-scans.ts';
+import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
+import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { applyContext } from '../helpers/tenant-context.ts';
+import { insertAsApplication } from '../helpers/catalog/integrity-app-writes.ts';
+import { WELL_KNOWN_CHECK_PREFIXES, checkId, defineCheck, slugify } from '../reports/check-meta.ts';
+import { suitePool } from './support/database.ts';
+import { gateSettings } from './support/gate-settings.ts';
+
+const pool = await suitePool();
+const settings = gateSettings();
+const { schema, integrity, tenancy } = settings;
+const { columns, indexes, tenantTables } = await withReadScope(pool, async (client) => ({
+  columns: await discoverColumns(client, schema),
+  indexes: await discoverIndexes(client, schema),
+  tenantTables: await discoverTenantTables(client, settings),
+}));
+const tables = [...new Set(columns.map((column) => column.table))];
+const tenantColumnOf = new Map(tenantTables.map((table) => [table.table, table.tenantColumn]));
+const keyOf = (table: string): readonly string[] => primaryKeyOf(indexes, table) ?? [];
+const { created, updated } = integrity.timestampColumns;
+const timestamped = tables
+  .map((table) => ({ table, present: columnsOf(columns, table).map((column) => column.name) }))
+  .map(({ table, present }) => ({
+    table,
+    columns: [created, updated].filter((name) => present.includes(name)),
+  }))
+  .filter(({ columns: found }) => found.length > 0);
+
+/** `WHERE` over `alias`'s primary key, matched against a jsonb array of rows passed as `$1`. */
+function byKey(table: string, alias: string): { readonly from: string; readonly where: string } {
+  const name = qualifiedName(schema, table);
+  return {
+    from: `jsonb_populate_recordset(NULL::${name}, $1::jsonb) k`,
+    where: keyOf(table)
+      .map((column) => `${alias}.${quoteIdent(column)} = k.${quoteIdent(column)}`)
+      .join(' AND '),
+  };
+}
+
+const sample = (rows: readonly unknown[]): string => JSON.stringify(rows.slice(0, 5));
+
+describe('CE-25 data integrity: structure and writes', () => {
+  for (const expected of integrity.expectedColumns) {
+    test(`${expected.table} has the expected columns, types and nullability`, ({ task }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-25', 'integrity', 'columns', expected.table),
+        ce: 'CE-25',
+      });
+      const actual = new Map(columnsOf(columns, expected.table).map((column) => [column.name, column]));
+      const problems = expected.columns.flatMap((want) => {
+        const found = actual.get(want.name);
+        if (found === undefined) return [{ column: want.name, problem: 'missing', expected: want.type }];
+        const wrong = [];
+        if (found.type !== want.type)
+          wrong.push({ column: want.name, problem: 'type', expected: want.type, actual: found.type });
+        if (found.nullable !== want.nullable) {
+          wrong.push({
+            column: want.name,
+            problem: 'nullability',
+            expected: want.nullable ? 'NULL' : 'NOT NULL',
+            actual: found.nullable ? 'NULL' : 'NOT NULL',
+          });
+        }
+        return wrong;
+      });
+      const extra = [...actual.keys()].filter((name) => !expected.columns.some((want) => want.name === name));
+      check.measureAll({
+        columns: [...actual.values()].map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`),
+        unexpectedColumns: extra,
+      });
+      check.offending(problems);
+      expect(actual.size, `table ${expected.table} does not exist`).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  for (const table of integrity.insertProbeTables) {
+    test(`${table}: an insert as ${tenancy.appRole} for its own tenant succeeds and is visible (rolled back)`, async ({
+      task,
+    }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-25', 'integrity', 'insert-visible', table),
+        ce: 'CE-25',
+      });
+      const tenantId = randomUUID();
+      const outcome = await withRolledBack(pool, async (client) => {
+        const written = await insertAsApplication(client, schema, tenancy, tenantId, table);
+        if (!written.ok) return { error: written.reason, visible: 0 };
+        const key = byKey(table, 't');
+        const seen = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${qualifiedName(schema, table)} t, ${key.from} WHERE ${key.where}`,
+          [JSON.stringify([written.row])],
+        );
+        return { error: null, row: written.row, visible: seen.rows[0]?.n ?? 0 };
+      });
+      check.measureAll({ tenant: tenantId, role: tenancy.appRole, ...outcome });
+      expect(outcome.error, `the insert as ${tenancy.appRole} failed`).toBeNull();
+      expect(
+        outcome.visible,
+        `a row inserted as ${tenancy.appRole} is not visible to it in its own tenant`,
+      ).toBe(1);
+    });
+  }
+});
+
+describe('CE-25 data integrity: references on data', () => {
+  for (const linkage of integrity.linkages) {
+    test(`every ${linkage.table}.${linkage.column} ${linkage.required ? 'names' : 'when set, names'} a ${linkage.references.table} row of the same tenant`, async ({
+      task,
+    }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-25', 'integrity', 'linkage', linkage.table, linkage.column),
+        ce: 'CE-25',
+      });
+      const tenantColumn = tenancy.tenantKey;
+      const bothScoped =
+        tenantColumnOf.get(linkage.table) === tenantColumn &&
+        tenantColumnOf.get(linkage.references.table) === tenantColumn;
+      const scan = await withReadScope(pool, (client) =>
+        scanLinkage(
+          client,
+          schema,
+          {
+            table: linkage.table,
+            column: linkage.column,
+            referencedTable: linkage.references.table,
+            referencedColumn: linkage.references.column,
+            required: linkage.required,
+            ...(bothScoped ? { tenantColumn } : {}),
+          },
+          keyOf(linkage.table),
+        ),
+      );
+      check.measureAll({ broken: scan.count, required: linkage.required, sameTenant: bothScoped });
+      check.offending(scan.samples);
+      expect(
+        scan.count,
+        `${linkage.table} rows with a broken ${linkage.column}: ${sample(scan.samples)}`,
+      ).toBe(0);
+    });
+  }
+
+  for (const table of tenantTables) {
+    test(`${table.table}: no row has a NULL ${table.tenantColumn}`, async ({ task }) => {
+      const check = defineCheck(task, {
+        id: `${WELL_KNOWN_CHECK_PREFIXES.nullTenantKey}${slugify(table.table)}`,
+        ce: 'CE-25',
+      });
+      const scan = await withReadScope(pool, (client) =>
+        scanNullColumn(client, schema, table.table, table.tenantColumn, keyOf(table.table)),
+      );
+      check.measureAll({ nullCount: scan.count, column: table.tenantColumn });
+      check.offending(scan.samples);
+      expect(scan.count, `rows without a tenant: ${sample(scan.samples)}`).toBe(0);
+    });
+  }
+});
+
+describe('CE-25 data integrity: timestamps', () => {
+  for (const { table, columns: present } of timestamped) {
+    test(`${table}: no ${present.join(' / ')} later than now + ${integrity.clockSkewSeconds} s`, async ({
+      task,
+    }) => {
+      const check = defineCheck(task, {
+        id: `${WELL_KNOWN_CHECK_PREFIXES.futureTimestamps}${slugify(table)}`,
+        ce: 'CE-25',
+      });
+      const scan = await withReadScope(pool, (client) =>
+        scanFutureTimestamps(client, schema, table, present, keyOf(table), integrity.clockSkewSeconds),
+      );
+      check.measureAll({
+        futureCount: scan.count,
+        columns: present,
+        clockSkewSeconds: integrity.clockSkewSeconds,
+      });
+      check.offending(scan.samples);
+      expect(scan.count, `rows from the future: ${sample(scan.samples)}`).toBe(0);
+    });
+  }
+
+  for (const { table } of timestamped.filter((entry) => entry.columns.length === 2)) {
+    test(`${table}: ${updated} is never before ${created}`, async ({ task }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-25', 'integrity', 'timestamp-order', table),
+        ce: 'CE-25',
+      });
+      const scan = await withReadScope(pool, (client) =>
+        scanTimestampOrder(client, schema, table, created, updated, keyOf(table)),
+      );
+      check.measureAll({ outOfOrder: scan.count });
+      check.offending(scan.samples);
+      expect(scan.count, `rows updated before they were created: ${sample(scan.samples)}`).toBe(0);
+    });
+  }
+});
+
+describe('CE-25 data integrity: audit trail (rolled back)', () => {
+  for (const table of integrity.auditedTables) {
+    test(`${table}: INSERT, UPDATE and DELETE as ${tenancy.appRole} are recorded in ${integrity.auditTable} with tenant and actor`, async ({
+      task,
+    }) => {
+      const check = defineCheck(task, { id: checkId('CE-25', 'integrity', 'audit', table), ce: 'CE-25' });
+      const [keyColumn, ...more] = keyOf(table);
+      expect(
+        keyColumn !== undefined && more.length === 0,
+        `${table} needs a single-column primary key for its audit entries to name the row`,
+      ).toBe(true);
+      if (keyColumn === undefined) return;
+      const tenantId = randomUUID();
+      const actor = randomUUID();
+      const tenantColumn = tenantColumnOf.get(table) ?? tenancy.tenantKey;
+      const outcome = await withRolledBack(pool, async (client) => {
+        const written = await insertAsApplication(client, schema, tenancy, tenantId, table, {
+          setting: integrity.auditActorSetting,
+          id: actor,
+        });
+        if (!written.ok) return { error: written.reason, record: null, updated: 0, deleted: 0, entries: [] };
+        const target = byKey(table, 't');
+        const rows = [JSON.stringify([written.row])];
+        const updated = await client.query(
+          `UPDATE ${qualifiedName(schema, table)} t SET ${quoteIdent(tenantColumn)} = t.${quoteIdent(tenantColumn)}
+             FROM ${target.from} WHERE ${target.where}`,
+          rows,
+        );
+        // A row just written has no children, so the delete is this row's alone.
+        const deleted = await client.query(
+          `DELETE FROM ${qualifiedName(schema, table)} t USING ${target.from} WHERE ${target.where}`,
+          rows,
+        );
+        const record = String(written.row[keyColumn]);
+        await applyContext(client, tenancy, { kind: 'owner' });
+        const entries = await readAuditTrail(
+          client,
+          schema,
+          integrity.auditTable,
+          integrity.auditColumns,
+          table,
+          tenantId,
+          [record],
+        );
+        return {
+          error: null,
+          record,
+          updated: updated.rowCount ?? 0,
+          deleted: deleted.rowCount ?? 0,
+          entries,
+        };
+      });
+      const expected = { tenant: tenantId, actor, actorRole: tenancy.appRole };
+      const records = outcome.record === null ? [] : [outcome.record];
+      const missing = ['INSERT', 'UPDATE', 'DELETE'].filter(
+        (action) => missingAuditEntries(outcome.entries, records, action, expected).length > 0,
+      );
+      check.measureAll({
+        record: outcome.record,
+        updatedRows: outcome.updated,
+        deletedRows: outcome.deleted,
+        entries: outcome.entries.map(
+          (entry) => `${entry.action} by ${entry.actorRole ?? '?'} (${entry.actor ?? 'no actor'})`,
+        ),
+        missing,
+        error: outcome.error ?? undefined,
+      });
+      check.offending(missing.map((action) => ({ action, record: outcome.record, ...expected })));
+      expect(outcome.error, `the insert as ${tenancy.appRole} failed`).toBeNull();
+      expect(outcome.updated).toBe(1);
+      expect(outcome.deleted).toBe(1);
+      expect(
+        missing,
+        `audit entries missing (expected tenant ${tenantId}, actor ${actor}, role ${tenancy.appRole})`,
+      ).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,48 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, inject } from 'vitest';
+import { connectClient } from '../../../helpers/database-connection.ts';
+import { runGate, type GateOutcome } from '../../support/run-gate.ts';
+import { createScratchDatabase } from '../../support/scratch-database.ts';
+
+/** The suites a CE-24 / CE-25 sabotage case runs the gate with. */
+export const CE24 = 'suites/ce24-foreign-keys.test.ts';
+export const CE25 = 'suites/ce25-data-integrity.test.ts';
+
+/** One sabotage: SQL that breaks a property, and the checks that must fail because of it. */
+export interface SabotageCase {
+  /** Path of the SQL file, relative to `test/sabotage/`. */
+  readonly sql: string;
+  readonly suites: readonly string[];
+  /** Check ids that must be among the failed ones and named in the verdict's reasons. */
+  readonly mustFail: readonly string[];
+}
+
+const SABOTAGE_ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * Clones the migrated template, applies the sabotage as superuser, runs the real gate (suites +
+ * evidence reporter) against the clone, and asserts NO-GO with the expected checks failed and named.
+ * Returns the outcome for further assertions. One call at a time per file: runGate sets process.env.
+ */
+export async function runSabotageCase(sabotage: SabotageCase): Promise<GateOutcome> {
+  await using db = await createScratchDatabase(inject('adminUrl'), { template: inject('templateDatabase') });
+  if (sabotage.sql !== '') {
+    const sql = await fs.readFile(path.join(SABOTAGE_ROOT, sabotage.sql), 'utf8');
+    const client = await connectClient(db.url);
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+  const outcome = await runGate({ databaseUrl: db.url, files: sabotage.suites });
+  if (sabotage.mustFail.length > 0) {
+    expect(outcome.decision).toBe('NO-GO');
+    expect(outcome.failed).toEqual(expect.arrayContaining([...sabotage.mustFail]));
+    const reasons = outcome.reasons.join('\n');
+    for (const id of sabotage.mustFail) expect(reasons, `verdict reasons name ${id}`).toContain(id);
+  }
+  return outcome;
+}

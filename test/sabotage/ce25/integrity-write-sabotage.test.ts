@@ -1,0 +1,28 @@
+import { describe, test } from 'vitest';
+import { CE25, runSabotageCase } from '../ce24/sabotage-case.ts';
+
+describe('sabotage: structure, writes and audit (CE-25)', () => {
+  test('the audit trigger disabled fails ce25.integrity.audit.<table>', async () => {
+    await runSabotageCase({
+      sql: 'ce25/audit-trigger-disabled.sql',
+      suites: [CE25],
+      mustFail: ['ce25.integrity.audit.clauses'],
+    });
+  });
+
+  test('a clause column of another type fails ce25.integrity.columns.clauses', async () => {
+    await runSabotageCase({
+      sql: 'ce25/clause-column-changed.sql',
+      suites: [CE25],
+      mustFail: ['ce25.integrity.columns.clauses'],
+    });
+  });
+
+  test('clauses the application can insert but not read fail ce25.integrity.insert-visible.clauses', async () => {
+    await runSabotageCase({
+      sql: 'ce25/clause-insert-invisible.sql',
+      suites: [CE25],
+      mustFail: ['ce25.integrity.insert-visible.clauses'],
+    });
+  });
+});
