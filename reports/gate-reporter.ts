@@ -33,6 +33,8 @@ export interface GateReporterOptions {
   readonly gates?: GatePolicy;
   /** Set `process.exitCode = 1` on NO-GO; default true. Nested programmatic runs may turn it off. */
   readonly exitOnNoGo?: boolean;
+  /** Print the verdict line at the end of the run; default true. Nested runs in tests turn it off. */
+  readonly printVerdict?: boolean;
 }
 
 /** What the reporter decided for one gate project of the last run. */
@@ -57,6 +59,7 @@ export default class GateReporter implements Reporter {
   readonly #outputDir: string | undefined;
   readonly #policy: GatePolicy;
   readonly #exitOnNoGo: boolean;
+  readonly #printsVerdict: boolean;
   #vitest: Vitest | undefined;
   #collected = new Map<string, CheckEvidence>();
   #results: GateRunResult[] = [];
@@ -66,6 +69,7 @@ export default class GateReporter implements Reporter {
     this.#outputDir = options.outputDir;
     this.#policy = options.gates ?? gateConfig.gates;
     this.#exitOnNoGo = options.exitOnNoGo ?? true;
+    this.#printsVerdict = options.printVerdict ?? true;
   }
 
   /** Verdicts of the last run, one per gate project that ran; empty when none ran. */
@@ -109,7 +113,8 @@ export default class GateReporter implements Reporter {
         if (this.#exitOnNoGo) process.exitCode = 1;
       }
     }
-    for (const result of this.#results) this.#printVerdict(result, this.#results.length > 1);
+    if (this.#printsVerdict)
+      for (const result of this.#results) this.#printVerdict(result, this.#results.length > 1);
     if (this.#exitOnNoGo && this.#results.some((result) => result.decision === 'NO-GO')) process.exitCode = 1;
   }
 

@@ -15,6 +15,7 @@ import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../helper
 import { GateError, errorMessage } from '../helpers/gate-error.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { redactUrl } from '../helpers/redact.ts';
+import { quoteIdent } from '../helpers/sql-identifier.ts';
 import { createScratchDatabase } from '../test/support/scratch-database.ts';
 
 const adminUrl = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -79,8 +80,30 @@ async function main(): Promise<number> {
   return gateExit;
 }
 
+/** Roles are server-wide and outlive the scratch database: drop the app role if this run created it. */
+async function withRoleCleanup(work: () => Promise<number>): Promise<number> {
+  const role = gateConfig.tenancy.appRole;
+  const admin = await connectClient(adminUrl);
+  try {
+    const existed = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+    const code = await work();
+    if (!existed) {
+      try {
+        await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+        log(`dropped role ${role}, which this run created`);
+      } catch (error) {
+        // Another database on the server uses it now (SQLSTATE 2BP01): it is no longer ours to drop.
+        log(`kept role ${role}: ${errorMessage(error)}`);
+      }
+    }
+    return code;
+  } finally {
+    await admin.end();
+  }
+}
+
 try {
-  process.exitCode = await main();
+  process.exitCode = await withRoleCleanup(main);
 } catch (error) {
   const hint = error instanceof GateError ? '' : ' (unexpected)';
   process.stderr.write(`staging rehearsal failed${hint}: ${errorMessage(error)}\n`);

@@ -1,12 +1,11 @@
 import type { TestProject } from 'vitest/node';
+import { progressLog } from '../../helpers/progress-log.ts';
 import { createProvider } from '../../helpers/providers/create-provider.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { seedDatabase } from '../../fixtures/bulk-seed.ts';
 import { gateSettings } from '../support/gate-settings.ts';
 
-function log(line: string): void {
-  process.stdout.write(`[migration-gate local] ${line}\n`);
-}
+const log = progressLog('migration-gate local');
 
 /**
  * `local` project: a throw-away real PostgreSQL (embedded by default; MIGRATION_GATE_PROVIDER=testcontainers

@@ -1,11 +1,10 @@
 import dotenv from 'dotenv';
 import type { TestProject } from 'vitest/node';
+import { progressLog } from '../../helpers/progress-log.ts';
 import { UrlProvider } from '../../helpers/providers/url-provider.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 
-function log(line: string): void {
-  process.stdout.write(`[migration-gate staging] ${line}\n`);
-}
+const log = progressLog('migration-gate staging');
 
 /**
  * `staging` project: the database at DATABASE_URL (from the environment or `.env.staging`).

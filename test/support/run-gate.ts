@@ -32,12 +32,15 @@ export async function runGate(options: {
   /** Further environment for the run (e.g. MIGRATION_GATE_APPLY, PATH); undefined unsets. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<GateOutcome> {
+  // Set MIGRATION_GATE_DEBUG=1 to see the nested run's own output.
+  const debug = process.env['MIGRATION_GATE_DEBUG'] === '1';
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-nested-'));
   const settings: Record<string, string | undefined> = {
     DATABASE_URL: options.databaseUrl,
     MIGRATION_GATE_BACKUP_DIR: path.join(workDir, 'backups'),
     MIGRATION_GATE_MIGRATIONS: options.migrationsDirectory,
     MIGRATION_GATE_APPLY: undefined,
+    MIGRATION_GATE_QUIET: debug ? undefined : '1',
     ...options.env,
   };
   const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
@@ -47,10 +50,9 @@ export async function runGate(options: {
     const vitest = await startVitest('test', [...options.files], {
       project: ['staging'],
       watch: false,
-      // Set MIGRATION_GATE_DEBUG=1 to see the nested run's own output.
       reporters: [
-        ...(process.env['MIGRATION_GATE_DEBUG'] === '1' ? ['default'] : []),
-        new GateReporter({ outputDir, exitOnNoGo: false }),
+        ...(debug ? ['default'] : []),
+        new GateReporter({ outputDir, exitOnNoGo: false, printVerdict: debug }),
       ],
     });
     await vitest.close();
