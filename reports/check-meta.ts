@@ -19,7 +19,7 @@
  */
 import type { CeSection } from '../helpers/gate-config.ts';
 import { assertCheckId } from './check-id.ts';
-import type { JsonValue } from './json-value.ts';
+import type { JsonObject, JsonValue } from './json-value.ts';
 import { toJsonValue } from './to-json-value.ts';
 
 export type { JsonObject, JsonPrimitive, JsonValue } from './json-value.ts';
@@ -57,6 +57,15 @@ export interface CheckMetric {
   readonly baseline?: number;
 }
 
+/** A named table a check lists in full (every foreign key, every table's RLS state), one record a row. */
+export interface CheckInventory {
+  readonly title: string;
+  /** The rows, capped at {@link MAX_INVENTORY_ROWS}; each key becomes a column of the report's table. */
+  readonly rows: readonly JsonObject[];
+  /** How many rows there were before the cap. */
+  readonly total: number;
+}
+
 /** What a test recorded about its check; read by the reporter from `TestCase.meta().check`. */
 export interface CheckMeta {
   /** Stable id, `ceNN.` + dot-separated segments; see {@link checkId}. */
@@ -70,6 +79,8 @@ export interface CheckMeta {
   readonly offendingTotal?: number;
   readonly accessMatrix?: readonly AccessMatrixCell[];
   readonly metric?: CheckMetric;
+  /** Full listings, in the order recorded; see {@link CheckRecorder.inventory}. */
+  readonly inventories?: readonly CheckInventory[];
 }
 
 declare module 'vitest' {
@@ -81,6 +92,13 @@ declare module 'vitest' {
 
 /** Offending rows kept per check; the rest are counted, because meta travels between processes. */
 export const MAX_OFFENDING_ROWS = 100;
+
+/**
+ * Rows kept per inventory. An inventory is meant to be read in full, so the cap is far above any real
+ * schema (tens of keys, tens of tables); it only stops a runaway listing from bloating the meta that
+ * travels from the worker. The rows past it are counted in `total`.
+ */
+export const MAX_INVENTORY_ROWS = 1000;
 
 /** Records a check's evidence; every call writes to `task.meta.check` at once. */
 export interface CheckRecorder {
@@ -95,6 +113,13 @@ export interface CheckRecorder {
   matrix(cell: AccessMatrixCell): CheckRecorder;
   /** Sets the headline metric of the check. */
   metric(metric: CheckMetric): CheckRecorder;
+  /**
+   * Records a listing the report shows in full as a table titled `title` under `## Inventories`, e.g.
+   * `check.inventory('Foreign keys', [{ constraint: 'documents_project_id_fkey', table: 'documents' }])`.
+   * A check may record several; a later call with the same title replaces that inventory. Rows past
+   * {@link MAX_INVENTORY_ROWS} are counted, not kept.
+   */
+  inventory(title: string, rows: readonly Readonly<Record<string, JsonValue>>[]): CheckRecorder;
 }
 
 /** The part of Vitest's test context `task` that {@link defineCheck} needs. */
@@ -122,6 +147,7 @@ export function defineCheck(
   let offending: readonly JsonValue[] | undefined;
   let offendingTotal: number | undefined;
   let metric: CheckMetric | undefined;
+  const inventories: CheckInventory[] = [];
 
   const publish = (): void => {
     task.meta.check = {
@@ -131,6 +157,7 @@ export function defineCheck(
       ...(offending === undefined ? {} : { offending, offendingTotal }),
       ...(cells.length === 0 ? {} : { accessMatrix: [...cells] }),
       ...(metric === undefined ? {} : { metric }),
+      ...(inventories.length === 0 ? {} : { inventories: [...inventories] }),
     };
   };
 
@@ -169,7 +196,27 @@ export function defineCheck(
       publish();
       return recorder;
     },
+    inventory(title, rows) {
+      if (title.trim().length === 0) {
+        throw new Error(`Check ${init.id}: an inventory needs a non-empty title.`);
+      }
+      const recorded: CheckInventory = {
+        title,
+        rows: rows.slice(0, MAX_INVENTORY_ROWS).map(toJsonRecord),
+        total: rows.length,
+      };
+      const existing = inventories.findIndex((inventory) => inventory.title === title);
+      if (existing === -1) inventories.push(recorded);
+      else inventories[existing] = recorded;
+      publish();
+      return recorder;
+    },
   };
   publish();
   return recorder;
+}
+
+/** One inventory row as plain JSON; a row typed as JSON may still carry a Date or bigint at run time. */
+function toJsonRecord(row: Readonly<Record<string, JsonValue>>): JsonObject {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, toJsonValue(value)]));
 }

@@ -5,9 +5,9 @@
 import type { TestCase, TestModule, TestSuite } from 'vitest/node';
 import type { CeSection, GateDefinition, GateId } from '../helpers/gate-config.ts';
 import { ceFromModulePath, ceIdPrefix, slugify } from './check-id.ts';
-import type { CheckMeta } from './check-meta.ts';
+import type { CheckInventory, CheckMeta } from './check-meta.ts';
 import { toEvidenceError } from './collect-errors.ts';
-import type { CheckEvidence, EvidenceError } from './evidence-model.ts';
+import type { CheckEvidence, EvidenceError, InventoryEvidence } from './evidence-model.ts';
 
 /** Prefix of derived ids for tests in files that are not named `ceNN-…`. */
 const NO_SECTION_PREFIX = 'other';
@@ -29,6 +29,12 @@ function derivedId(ce: CeSection | null, ...parts: readonly string[]): string {
     .filter((part) => part.length > 0)
     .join('.');
   return `${ce === null ? NO_SECTION_PREFIX : ceIdPrefix(ce)}.${slug.length > 0 ? slug : 'unnamed'}`;
+}
+
+/** An inventory as recorded → as reported: its columns are the union of the rows' keys, first seen first. */
+export function toInventoryEvidence(inventory: CheckInventory): InventoryEvidence {
+  const columns = [...new Set(inventory.rows.flatMap((row) => Object.keys(row)))];
+  return { title: inventory.title, columns, rows: inventory.rows, total: inventory.total };
 }
 
 /** Why a test without a `ctx.skip(note)` note did not run. */
@@ -84,6 +90,7 @@ export function checkFromTestCase(testCase: TestCase, definitions: readonly Gate
     offendingTotal: meta?.offendingTotal ?? offending.length,
     accessMatrix: meta?.accessMatrix ?? [],
     metric: meta?.metric ?? null,
+    inventories: (meta?.inventories ?? []).map(toInventoryEvidence),
     errors,
     skipReason,
     notes: testCase.annotations().map((annotation) => annotation.message),
@@ -120,6 +127,7 @@ function errorCheck(
     offendingTotal: 0,
     accessMatrix: [],
     metric: null,
+    inventories: [],
     errors: errors.map((error) => toEvidenceError(error, testModule.project.config.root)),
     skipReason: null,
     notes: [],

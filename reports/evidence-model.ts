@@ -4,10 +4,13 @@
  */
 import type { CeSection, GateId } from '../helpers/gate-config.ts';
 import type { AccessMatrixCell, CheckMetric } from './check-meta.ts';
-import type { JsonValue } from './json-value.ts';
+import type { JsonObject, JsonValue } from './json-value.ts';
 
-/** Version of the `evidence.json` shape; bump major on a breaking change of the schema. */
-export const EVIDENCE_SCHEMA_VERSION = '1.0.0';
+/**
+ * Version of the `evidence.json` shape; bump major on a breaking change of the schema, minor on an
+ * addition (1.1.0 added `checks[].inventories`).
+ */
+export const EVIDENCE_SCHEMA_VERSION = '1.1.0';
 
 export const CHECK_STATUSES = ['passed', 'failed', 'skipped'] as const;
 /** `skipped` covers `.skip`, `.todo`, `ctx.skip()` and tests not run because of a filter. */
@@ -21,6 +24,16 @@ export interface EvidenceError {
   readonly diff?: string;
   /** First stack frames that point into the project (not node_modules). */
   readonly stack?: string;
+}
+
+/** A listing a check recorded in full (`CheckRecorder.inventory`), ready to render as a table. */
+export interface InventoryEvidence {
+  readonly title: string;
+  /** Every key of every row, in the order first seen: the table's columns. */
+  readonly columns: readonly string[];
+  readonly rows: readonly JsonObject[];
+  /** Rows before the recorder's cap; equals `rows.length` when nothing was cut. */
+  readonly total: number;
 }
 
 /** One check: one Vitest test (or a suite-level error that stopped tests from running). */
@@ -43,6 +56,8 @@ export interface CheckEvidence {
   readonly offendingTotal: number;
   readonly accessMatrix: readonly AccessMatrixCell[];
   readonly metric: CheckMetric | null;
+  /** Full listings the check recorded, in the order recorded; empty when none. */
+  readonly inventories: readonly InventoryEvidence[];
   readonly errors: readonly EvidenceError[];
   /** Why it was skipped (`ctx.skip(note)`, `todo`, …), when skipped. */
   readonly skipReason: string | null;

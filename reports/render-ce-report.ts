@@ -6,9 +6,19 @@ import { formatGateStatus, formatMeasured, formatStatus } from './format-values.
 import { document, escapeInline, formatDuration, inlineCode, table } from './markdown.ts';
 import { renderAccessMatrix } from './render-access-matrix.ts';
 import { renderFailure } from './render-check-details.ts';
+import { renderInventories, summariseInventories } from './render-inventory.ts';
 import { READINESS_FILE } from './report-files.ts';
 import { renderTarget } from './render-target.ts';
 import { countChecks, gateLabel, gateStatus } from './verdict.ts';
+
+/** Measured values, then a pointer to the check's inventories, which are listed in full further down. */
+function measuredCell(check: CheckEvidence): string {
+  const inventories = summariseInventories(check);
+  if (inventories === null) return formatMeasured(check.measured);
+  return Object.keys(check.measured).length === 0
+    ? inventories
+    : `${formatMeasured(check.measured)}, ${inventories}`;
+}
 
 function renderResults(checks: readonly CheckEvidence[]): string {
   return table(
@@ -17,7 +27,7 @@ function renderResults(checks: readonly CheckEvidence[]): string {
       formatStatus(check.status),
       inlineCode(check.id),
       check.fullName,
-      formatMeasured(check.measured),
+      measuredCell(check),
       formatDuration(check.durationMs),
     ]),
   );
@@ -88,6 +98,7 @@ export function renderCeReport(ce: CeSection, model: EvidenceModel, evaluation: 
     renderTarget(model),
     '## Results',
     renderResults(checks),
+    renderInventories(checks),
     matrix === null ? null : `## Access matrix\n\n${matrix}`,
     renderMetrics(checks),
     failures.length === 0 ? null : `## Failures\n\n${failures.map(renderFailure).join('\n\n')}`,

@@ -57,6 +57,10 @@ describe('CE-23 RLS coverage (catalog)', () => {
     const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.rlsEnabledCount, ce: 'CE-23' });
     const enabled = tables.filter((table) => coverage.get(table)?.enabled === true);
     check.measureAll({ enabled: enabled.length, expected: tables.length });
+    check.inventory(
+      'Row-level security by table',
+      tables.map((table) => rlsInventoryRow(table)),
+    );
     check.offending(tables.filter((table) => !enabled.includes(table)).map((table) => ({ table })));
     expect(enabled.length, `RLS enabled on ${enabled.length}/${tables.length} tenant-scoped tables`).toBe(
       tables.length,
@@ -184,3 +188,31 @@ describe(`CE-23 application role ${tenancy.appRole}: nothing lets it bypass RLS`
     ).toEqual([]);
   });
 });
+
+/**
+ * One row of the CE-23 RLS inventory: flags and policies of a tenant-scoped table. `NO` is upper case
+ * where the gate requires `yes`, so a gap stands out in a long table.
+ */
+function rlsInventoryRow(table: string): Record<string, string | number> {
+  const state = coverage.get(table);
+  if (state?.exists !== true) {
+    return {
+      table,
+      'rls enabled': 'table missing',
+      forced: 'table missing',
+      policies: 0,
+      'policy names': 'none',
+    };
+  }
+  const forced = state.forced ? 'yes' : forceTables.includes(table) ? 'NO' : 'no (not required)';
+  return {
+    table,
+    'rls enabled': state.enabled ? 'yes' : 'NO',
+    forced,
+    policies: state.policies.length,
+    'policy names':
+      state.policies.length === 0
+        ? 'none'
+        : state.policies.map((policy) => `${policy.name} (${policy.command})`).join(', '),
+  };
+}

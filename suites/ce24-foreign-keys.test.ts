@@ -8,7 +8,11 @@ import {
   probeDeleteBehaviour,
 } from '../helpers/catalog/fk-delete-behaviour.ts';
 import { scanOrphans } from '../helpers/catalog/fk-orphans.ts';
-import { scanCrossTenant, tenantScopedForeignKeys } from '../helpers/catalog/fk-tenant-consistency.ts';
+import {
+  scanCrossTenant,
+  tenantScopedForeignKeys,
+  type TenantScopedForeignKey,
+} from '../helpers/catalog/fk-tenant-consistency.ts';
 import { discoverIndexes, indexesLeadingWith, primaryKeyOf } from '../helpers/catalog/indexes.ts';
 import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
 import { withRolledBack } from '../helpers/catalog/integrity-rolled-back.ts';
@@ -33,6 +37,8 @@ const { foreignKeys, indexes, tenantTables } = await withReadScope(pool, async (
   tenantTables: await discoverTenantTables(client, settings),
 }));
 const tenantScoped = tenantScopedForeignKeys(foreignKeys, tenantTables);
+// By object identity: constraint names are unique per table only, not per schema.
+const tenantScopeOf = new Map(tenantScoped.map((scoped) => [scoped.fk, scoped]));
 const tenantColumnOf = new Map(tenantTables.map((table) => [table.table, table.tenantColumn]));
 // A fixture tenant built here uses its own seed, so its ids never collide with committed fixtures.
 const FIXTURE_SEED_OFFSET = 24;
@@ -45,13 +51,16 @@ describe('CE-24 foreign keys: inventory', () => {
     check.measureAll({
       count: foreignKeys.length,
       minimum: settings.foreignKeys.minimumCount,
-      foreignKeys: foreignKeys.map(describeForeignKey),
       betweenTenantTables: tenantScoped.length,
       tenantEnforcedBySchema: tenantScoped.filter((scoped) => scoped.enforcement === 'schema').length,
       tenantCheckedOnDataOnly: tenantScoped
         .filter((scoped) => scoped.enforcement === 'data-only')
         .map((scoped) => scoped.fk.constraint),
     });
+    check.inventory(
+      'Foreign keys',
+      foreignKeys.map((fk) => inventoryRow(fk, tenantScopeOf.get(fk))),
+    );
     expect(foreignKeys.length).toBeGreaterThanOrEqual(settings.foreignKeys.minimumCount);
   });
 
@@ -285,6 +294,37 @@ describe('CE-24 foreign keys: no cross-tenant references', () => {
     });
   }
 });
+
+/**
+ * One row of the CE-24 foreign-key inventory. `tenant` says how a cross-tenant reference is kept out:
+ * by the key itself (it pairs the tenant columns), only by the data scan of this run, or not at all
+ * because one end carries no tenant.
+ */
+function inventoryRow(fk: ForeignKey, scoped: TenantScopedForeignKey | undefined): Record<string, string> {
+  const target =
+    fk.referencedSchema === fk.schema ? fk.referencedTable : `${fk.referencedSchema}.${fk.referencedTable}`;
+  // A PG15 column list on SET NULL / SET DEFAULT changes what a delete touches, so it is shown.
+  const setColumns =
+    (fk.onDelete === 'SET NULL' || fk.onDelete === 'SET DEFAULT') &&
+    fk.deleteSetColumns.length < fk.columns.length
+      ? ` (${fk.deleteSetColumns.join(', ')})`
+      : '';
+  return {
+    constraint: fk.constraint,
+    table: fk.table,
+    columns: fk.columns.join(', '),
+    references: `${target}(${fk.referencedColumns.join(', ')})`,
+    'on delete': `${fk.onDelete}${setColumns}`,
+    'on update': fk.onUpdate,
+    validated: fk.validated ? 'yes' : 'NOT VALID',
+    tenant:
+      scoped === undefined
+        ? 'not tenant-scoped'
+        : scoped.enforcement === 'schema'
+          ? 'enforced by schema'
+          : 'checked on data only',
+  };
+}
 
 function describeExpectation(fk: ForeignKey): string {
   switch (expectedDeleteOutcome(fk.onDelete)) {

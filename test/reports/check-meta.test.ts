@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_OFFENDING_ROWS, defineCheck, type CheckMeta } from '../../reports/check-meta.ts';
+import {
+  MAX_INVENTORY_ROWS,
+  MAX_OFFENDING_ROWS,
+  defineCheck,
+  type CheckMeta,
+} from '../../reports/check-meta.ts';
 import { assertCheckId, ceFromModulePath, checkId, slugify } from '../../reports/check-id.ts';
 import { toJsonValue } from '../../reports/to-json-value.ts';
 
@@ -60,6 +65,30 @@ describe('defineCheck', () => {
       created_at: '2030-01-01T00:00:00.000Z',
       big: '18446744073709551616',
     });
+  });
+
+  test('inventories are published at once, several per check, capped with the total kept', () => {
+    const task = aTask();
+    const check = defineCheck(task, { id: 'ce23.rls.enabled-count', ce: 'CE-23' });
+    check.inventory('Row-level security by table', [{ table: 'documents', 'rls enabled': 'yes' }]);
+    expect(task.meta.check?.inventories).toEqual([
+      {
+        title: 'Row-level security by table',
+        rows: [{ table: 'documents', 'rls enabled': 'yes' }],
+        total: 1,
+      },
+    ]);
+
+    const many = Array.from({ length: MAX_INVENTORY_ROWS + 3 }, (_, index) => ({ table: `t${index}` }));
+    check.inventory('Policies', many);
+    check.inventory('Row-level security by table', [{ table: 'projects' }, { table: 'clauses' }]);
+    expect(
+      task.meta.check?.inventories?.map(({ title, rows, total }) => [title, rows.length, total]),
+    ).toEqual([
+      ['Row-level security by table', 2, 2],
+      ['Policies', MAX_INVENTORY_ROWS, MAX_INVENTORY_ROWS + 3],
+    ]);
+    expect(() => check.inventory('  ', [])).toThrow(/non-empty title/);
   });
 
   test('rejects a malformed id, an id of another section, a second check in one test and a NaN metric', () => {

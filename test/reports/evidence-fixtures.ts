@@ -59,6 +59,7 @@ export function aCheck(overrides: Partial<CheckEvidence> & Pick<CheckEvidence, '
     offendingTotal: 0,
     accessMatrix: [],
     metric: null,
+    inventories: [],
     errors: [],
     skipReason: null,
     notes: [],

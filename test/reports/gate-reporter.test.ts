@@ -66,6 +66,8 @@ describe('documents', () => {
     const check = defineCheck(task, { id: 'ce23.rls.documents.select-own-tenant', ce: 'CE-23' });
     check.measure('rowsSeen', 12).matrix({ table: 'documents', command: 'SELECT', context: 'own-tenant',
       outcome: 'rows: 12 of 12', expected: 'allowed', ok: true });
+    check.inventory('Policies', [{ table: 'documents', policy: 'tenant_isolation', command: 'ALL' },
+      { table: 'clauses', policy: 'a | b' }]);
   });
   test("UPDATE of another tenant's row affects 0 rows", ({ task }) => {
     const check = defineCheck(task, { id: 'ce23.rls.documents.update-other-tenant', ce: 'CE-23' });
@@ -133,6 +135,12 @@ describe('gate reporter on a real Vitest run', () => {
     expect(rls).toContain('- Measured: rowsAffected: 1');
     expect(rls).toContain('AssertionError: expected 1 to be +0 // Object.is equality');
     expect(rls).toContain('| doc-b-1 | tenant-b | Annex \\| B |');
+    expect(rls).toContain('rowsSeen: 12, inventory Policies: 2 rows |');
+    expect(rls).toContain(
+      '### Policies\n\nFrom check `ce23.rls.documents.select-own-tenant` (✅ passed): 2 rows.',
+    );
+    expect(rls).toContain('| documents | tenant_isolation | ALL |');
+    expect(rls).toContain('| clauses | a \\| b | — |');
     expect(rls).toContain(
       '| `ce23.audit_logs-delete-as-other-tenant` | audit_logs: DELETE as other tenant | marked skip |',
     );
@@ -148,7 +156,7 @@ describe('gate reporter on a real Vitest run', () => {
 
     const evidenceText = await readFile(join(directory, 'evidence.json'), 'utf8');
     const evidence = JSON.parse(evidenceText) as {
-      checks: { id: string; status: string; notes: string[] }[];
+      checks: { id: string; status: string; notes: string[]; inventories: unknown[] }[];
     };
     const { validate, errorsText } = evidenceValidator();
     expect(validate(evidence), errorsText()).toBe(true);
@@ -165,6 +173,19 @@ describe('gate reporter on a real Vitest run', () => {
     expect(
       evidence.checks.find((check) => check.id === 'ce20.database-answers-select-version')?.notes,
     ).toEqual(['PostgreSQL 15.8 (fixture)']);
+    expect(
+      evidence.checks.find((check) => check.id === 'ce23.rls.documents.select-own-tenant')?.inventories,
+    ).toEqual([
+      {
+        title: 'Policies',
+        columns: ['table', 'policy', 'command'],
+        rows: [
+          { table: 'documents', policy: 'tenant_isolation', command: 'ALL' },
+          { table: 'clauses', policy: 'a | b' },
+        ],
+        total: 2,
+      },
+    ]);
     expect(await readFile(join(outputDir, 'latest', 'evidence.json'), 'utf8')).toBe(evidenceText);
 
     // Vitest's own summary stays; the verdict and the report path come after it, plain.

@@ -39,13 +39,30 @@ describe('evidence.json', () => {
             skipReason: 'todo',
           }),
           aCheck({ id: 'ce26.perf.query.a', ce: 'CE-26', metric: { value: 3, unit: 'ms', budget: 10 } }),
+          aCheck({
+            id: 'ce24.fk.count',
+            ce: 'CE-24',
+            measured: { count: 2 },
+            inventories: [
+              {
+                title: 'Foreign keys',
+                columns: ['constraint', 'validated', 'on delete'],
+                rows: [
+                  { constraint: 'documents_project_id_fkey', validated: 'yes', 'on delete': 'CASCADE' },
+                  { constraint: 'alerts_analysis_id_fkey', validated: 'NOT VALID' },
+                ],
+                total: 2,
+              },
+            ],
+          }),
         ],
       }),
     );
     expect(validate(go), errorsText()).toBe(true);
     expect(validate(noGo), errorsText()).toBe(true);
     expect(noGo['verdict']).toMatchObject({ decision: 'NO-GO' });
-    expect(noGo['summary']).toEqual({ passed: 4, failed: 1, skipped: 1, total: 6 });
+    expect(noGo['summary']).toEqual({ passed: 5, failed: 1, skipped: 1, total: 7 });
+    expect((noGo['checks'] as { inventories: unknown[] }[]).at(-1)?.inventories).toHaveLength(1);
   });
 
   test('every check carries id, CE section, gate, status, duration, measured values and errors', () => {
@@ -62,7 +79,7 @@ describe('evidence.json', () => {
       }),
     ]);
     expect(document).toMatchObject({
-      schemaVersion: '1.0.0',
+      schemaVersion: '1.1.0',
       runId: '20260108T100000000Z-local-abc123',
       target: { serverVersion: 'PostgreSQL 15.8 on x86_64-pc-linux-gnu', migrationVersion: '005' },
     });
@@ -81,7 +98,12 @@ describe('evidence.json', () => {
       ...(valid['checks'] as object[])[0],
       status: 'ok',
     };
-    for (const document of [withPassword, withoutVerdict, noGoWithoutReasons, badStatus]) {
+    const badInventory = structuredClone(valid);
+    (badInventory['checks'] as Record<string, unknown>[])[0] = {
+      ...(valid['checks'] as object[])[0],
+      inventories: [{ title: 'Foreign keys', columns: [], rows: ['not a record'], total: 1 }],
+    };
+    for (const document of [withPassword, withoutVerdict, noGoWithoutReasons, badStatus, badInventory]) {
       expect(validate(document)).toBe(false);
     }
   });
