@@ -1,11 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { CeSequencer } from './suites/setup/ce-sequencer.ts';
 
-/** The gate suites share one database and end with a "nothing changed" proof, so they run in order. */
+/** The gate suites share one database and end with a "nothing changed" proof, so they run one at a time. */
 const gateProject = {
   include: ['suites/**/*.test.ts'],
   fileParallelism: false,
-  sequence: { sequencer: CeSequencer },
   testTimeout: 120_000,
   hookTimeout: 180_000,
 };
@@ -14,6 +13,8 @@ export default defineConfig({
   test: {
     // The evidence reporter writes reports/out/… and the verdict for the `local` and `staging` projects.
     reporters: ['default', './reports/gate-reporter.ts'],
+    // Root only: Vitest ignores a project's sequencer. Orders gate suites by plan, post-run last.
+    sequence: { sequencer: CeSequencer },
     projects: [
       {
         test: {

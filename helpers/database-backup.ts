@@ -14,16 +14,38 @@ export interface BackupFile {
   readonly pgDumpVersion: string;
 }
 
-/** libpq settings for the client tools, so the password travels in the environment, not argv. */
-function clientEnvironment(url: string): NodeJS.ProcessEnv {
+/** URL query parameters libpq understands, and the environment variable the client tools read them from. */
+const QUERY_TO_ENVIRONMENT: Readonly<Record<string, string>> = {
+  sslmode: 'PGSSLMODE',
+  sslrootcert: 'PGSSLROOTCERT',
+  sslcert: 'PGSSLCERT',
+  sslkey: 'PGSSLKEY',
+  sslcrl: 'PGSSLCRL',
+  options: 'PGOPTIONS',
+  application_name: 'PGAPPNAME',
+  connect_timeout: 'PGCONNECT_TIMEOUT',
+  target_session_attrs: 'PGTARGETSESSIONATTRS',
+};
+
+/**
+ * libpq settings for the client tools, so the password travels in the environment, not argv, and
+ * TLS settings such as `?sslmode=verify-full` hold for pg_dump as they do for the gate's own queries.
+ */
+export function clientEnvironment(url: string): NodeJS.ProcessEnv {
   const target = new URL(url);
+  const fromQuery: Record<string, string> = {};
+  for (const [key, value] of target.searchParams) {
+    const variable = QUERY_TO_ENVIRONMENT[key];
+    if (variable !== undefined) fromQuery[variable] = value;
+  }
   return {
     ...process.env,
-    PGHOST: target.hostname,
+    PGHOST: target.searchParams.get('host') ?? target.hostname,
     PGPORT: target.port || '5432',
     PGUSER: decodeURIComponent(target.username) || 'postgres',
     PGPASSWORD: decodeURIComponent(target.password),
     PGDATABASE: decodeURIComponent(target.pathname.replace(/^\//, '')),
+    ...fromQuery,
   };
 }
 

@@ -12,7 +12,7 @@ export interface TableFingerprint {
 export interface DatabaseSnapshot {
   readonly takenAt: string;
   readonly tables: readonly TableFingerprint[];
-  /** md5 over columns, constraints, indexes, policies and RLS flags of the user schemas. */
+  /** md5 over columns, constraints, indexes, policies, RLS flags, triggers (and whether they are enabled), privileges, functions and views of the user schemas. */
   readonly schemaChecksum: string;
   readonly counts: {
     readonly tables: number;
@@ -27,8 +27,9 @@ const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_
 /**
  * Fingerprints a database. Row checksums hash every row's text form in a stable order, so this
  * reads whole tables: cheap on staging-sized data, slow on huge tables (documented in README).
+ * `schema` only scopes the summary counts; the fingerprint covers every user schema.
  */
-export async function takeSnapshot(client: pg.ClientBase): Promise<DatabaseSnapshot> {
+export async function takeSnapshot(client: pg.ClientBase, schema = 'public'): Promise<DatabaseSnapshot> {
   const tables = await client.query<{ schema: string; table: string }>(
     `SELECT n.nspname AS schema, c.relname AS table
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -67,15 +68,32 @@ export async function takeSnapshot(client: pg.ClientBase): Promise<DatabaseSnaps
      pol AS (
        SELECT string_agg(format('%s.%s.%s:%s:%s:%s:%s', schemaname, tablename, policyname, permissive, cmd, qual, with_check), ',' ORDER BY schemaname, tablename, policyname) AS v
          FROM pg_policies),
+     trg AS (
+       SELECT string_agg(format('%s:%s:%s', t.tgrelid::regclass, t.tgenabled, pg_get_triggerdef(t.oid)), ',' ORDER BY t.tgrelid::regclass::text, t.tgname) AS v
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND ${USER_SCHEMAS}),
+     acl AS (
+       SELECT string_agg(format('%s:%s:%s', c.oid::regclass, c.relkind, c.relacl), ',' ORDER BY c.oid::regclass::text) AS v
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND ${USER_SCHEMAS}),
+     fns AS (
+       SELECT string_agg(md5(pg_get_functiondef(p.oid)) || ':' || coalesce(p.proacl::text, ''), ',' ORDER BY p.oid::regprocedure::text) AS v
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMAS}),
+     vws AS (
+       SELECT string_agg(format('%s:%s', c.oid::regclass, pg_get_viewdef(c.oid)), ',' ORDER BY c.oid::regclass::text) AS v
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMAS}),
      rls AS (
        SELECT string_agg(format('%s:%s:%s', c.oid::regclass, c.relrowsecurity, c.relforcerowsecurity), ',' ORDER BY c.oid::regclass::text) AS v
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMAS})
-     SELECT md5(concat_ws('|', cols.v, cons.v, idx.v, pol.v, rls.v)) AS checksum,
-            (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE')::text AS tables,
-            (SELECT count(*) FROM pg_policies WHERE schemaname = 'public')::text AS policies,
-            (SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = 'public')::text AS fks,
-            (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public')::text AS indexes
-       FROM cols, cons, idx, pol, rls`,
+     SELECT md5(concat_ws('|', cols.v, cons.v, idx.v, pol.v, rls.v, trg.v, acl.v, fns.v, vws.v)) AS checksum,
+            (SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE')::text AS tables,
+            (SELECT count(*) FROM pg_policies WHERE schemaname = $1)::text AS policies,
+            (SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = $1)::text AS fks,
+            (SELECT count(*) FROM pg_indexes WHERE schemaname = $1)::text AS indexes
+       FROM cols, cons, idx, pol, rls, trg, acl, fns, vws`,
+    [schema],
   );
   const summary = shape.rows[0];
   return {

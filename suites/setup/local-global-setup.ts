@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { GateError } from '../../helpers/gate-error.ts';
 import { progressLog } from '../../helpers/progress-log.ts';
 import { createProvider } from '../../helpers/providers/create-provider.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
@@ -13,6 +14,12 @@ const log = progressLog('migration-gate local');
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const major = process.env['MIGRATION_GATE_PG_MAJOR'];
+  if (process.env['MIGRATION_GATE_PROVIDER'] === 'url' && process.env['MIGRATION_GATE_THROWAWAY'] !== '1') {
+    // The local flow commits migrations and fixtures: never into a database someone may still need.
+    throw new GateError(
+      'The local project migrates and commits fixture rows into its database; with MIGRATION_GATE_PROVIDER=url set MIGRATION_GATE_THROWAWAY=1 to confirm DATABASE_URL is a throw-away database, or gate it non-destructively with --project staging.',
+    );
+  }
   const provider = createProvider({
     ...(process.env['MIGRATION_GATE_PROVIDER'] === undefined
       ? {}

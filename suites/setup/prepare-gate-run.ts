@@ -6,7 +6,7 @@ import { parseDatabaseUrl } from '../../helpers/database-url.ts';
 import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
 import { readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
-import { Migrator } from '../../helpers/migrations/migrator.ts';
+import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 import type { RunMetadata } from '../../helpers/run-metadata.ts';
@@ -40,6 +40,34 @@ async function step<T>(
 }
 
 /**
+ * Applies pending migrations only when asked, and only behind a verified safety net: a backup that
+ * was taken and a dry run that passed. Otherwise the step is recorded as not run, with the reason.
+ */
+async function applyIfSafe(
+  apply: boolean,
+  backup: StepOutcome<unknown>,
+  dryRun: StepOutcome<unknown>,
+  log: (line: string) => void,
+  migrate: () => Promise<MigrateResult>,
+): Promise<GateRunRecord['migrate']> {
+  if (!apply) {
+    return {
+      ok: 'not-run',
+      reason: 'staging runs are non-destructive; set MIGRATION_GATE_APPLY=1 to apply pending migrations',
+    };
+  }
+  if (backup.ok !== true) {
+    log('apply migrations: NOT RUN — there is no pre-migration backup to fall back on');
+    return { ok: false, error: 'migrations were not applied: the pre-migration backup failed' };
+  }
+  if (dryRun.ok !== true) {
+    log('apply migrations: NOT RUN — the dry run failed');
+    return { ok: false, error: 'migrations were not applied: the dry run failed' };
+  }
+  return step('apply migrations', log, migrate);
+}
+
+/**
  * The flow before the suites: preflight snapshot and backup (CE-20), dry run (CE-21), apply
  * (CE-22), fixtures, baseline snapshot. A failing step is recorded, not thrown, so the suites report
  * it as a failed check with its reason instead of the whole run dying without evidence.
@@ -63,12 +91,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
     });
     const dryRun = await step('dry run of pending migrations', log, () => migrator.dryRun());
     const afterDryRun = compareSnapshots(preflight, await takeSnapshot(client));
-    const migrate: GateRunRecord['migrate'] = options.apply
-      ? await step('apply migrations', log, () => migrator.migrate())
-      : {
-          ok: 'not-run',
-          reason: 'staging runs are non-destructive; set MIGRATION_GATE_APPLY=1 to apply pending migrations',
-        };
+    const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
     const seeded: GateRunRecord['seeded'] =
       options.seed === undefined
         ? {

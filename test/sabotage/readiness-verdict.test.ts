@@ -17,6 +17,11 @@ describe('readiness verdict of the full gate (CE-28)', () => {
     expect(outcome.decision).toBe('GO');
     expect(outcome.readiness).toMatch(/^Verdict: GO$/m);
     expect(outcome.readiness).toMatch(/\| Gate 3 \| Security and integrity verification \|.*\| ✅ PASS \|/);
+    // Suites run in plan order and the "nothing changed" proof runs last, after every writer.
+    expect(outcome.moduleOrder.at(-1)).toBe('suites/ce20-post-run-unchanged.test.ts');
+    const rest = outcome.moduleOrder.slice(0, -1);
+    expect(rest).toEqual([...rest].sort());
+    expect(rest.length).toBeGreaterThanOrEqual(8);
   });
 
   test('with RLS disabled on one table the readiness report says "Verdict: NO-GO" and names the check', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { startVitest } from 'vitest/node';
+import { startVitest, type Reporter } from 'vitest/node';
 import GateReporter from '../../reports/gate-reporter.ts';
 
 /** What a nested gate run decided, read back from the files its reporter wrote. */
@@ -14,6 +14,8 @@ export interface GateOutcome {
   readonly reportDir: string;
   /** Ids of the checks that failed. */
   readonly failed: readonly string[];
+  /** Test files, relative to the project root, in the order they finished. */
+  readonly moduleOrder: readonly string[];
 }
 
 interface EvidenceFile {
@@ -28,6 +30,8 @@ interface EvidenceFile {
 export async function runGate(options: {
   readonly databaseUrl: string;
   readonly files: readonly string[];
+  /** `staging` (default: the URL as it is) or `local` (a fresh embedded server, migrated and seeded). */
+  readonly project?: 'staging' | 'local';
   readonly migrationsDirectory?: string;
   /** Further environment for the run (e.g. MIGRATION_GATE_APPLY, PATH); undefined unsets. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -46,13 +50,18 @@ export async function runGate(options: {
   const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
   setEnvironment(settings);
   const outputDir = path.join(workDir, 'reports');
+  const moduleOrder: string[] = [];
+  const orderRecorder: Reporter = {
+    onTestModuleEnd: (module) => void moduleOrder.push(path.relative(process.cwd(), module.moduleId)),
+  };
   try {
     const vitest = await startVitest('test', [...options.files], {
-      project: ['staging'],
+      project: [options.project ?? 'staging'],
       watch: false,
       reporters: [
         ...(debug ? ['default'] : []),
         new GateReporter({ outputDir, exitOnNoGo: false, printVerdict: debug }),
+        orderRecorder,
       ],
     });
     await vitest.close();
@@ -74,6 +83,7 @@ export async function runGate(options: {
       readiness,
       reportDir: runDir,
       failed: evidence.checks.filter((check) => check.status === 'failed').map((check) => check.id),
+      moduleOrder,
     };
   } finally {
     setEnvironment(saved);
