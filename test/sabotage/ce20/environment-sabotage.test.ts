@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,30 @@ async function execute(url: string, sql: string): Promise<void> {
   }
 }
 
+/** Runs the real `staging` gate as a user would, in a child process. */
+function runStagingCli(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'staging'], {
+      env: { ...process.env, ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
 describe('sabotage: environment and backups (CE-20)', () => {
+  test('an unreachable database stops the gate before any check, with one sentence and a non-zero exit', async () => {
+    const result = await runStagingCli({ DATABASE_URL: 'postgresql://gate:hunter2@127.0.0.1:1/staging' });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(
+      'Cannot connect to PostgreSQL at 127.0.0.1:1: the connection was refused',
+    );
+    expect(result.output).not.toContain('hunter2');
+    expect(result.output).not.toMatch(/Verdict: GO/);
+  });
+
   test('control: a migrated database passes every CE-20 check', async () => {
     await using db = await createScratchDatabase(adminUrl, { template });
     const outcome = await runGate({ databaseUrl: db.url, files: CE20 });
