@@ -170,6 +170,18 @@ describe('CE-25 data integrity: references on data', () => {
 });
 
 describe('CE-25 data integrity: timestamps', () => {
+  test(`every tenant-scoped table has ${created} and ${updated}`, ({ task }) => {
+    const check = defineCheck(task, { id: 'ce25.integrity.timestamp-columns', ce: 'CE-25' });
+    const withBoth = new Set(
+      timestamped.filter((entry) => entry.columns.length === 2).map((entry) => entry.table),
+    );
+    const missing = settings.tenancy.tenantTables.filter((table) => !withBoth.has(table));
+    check.measureAll({ tables: settings.tenancy.tenantTables.length, withBoth: withBoth.size });
+    check.offending(missing);
+    // Also keeps the timestamp checks below from passing on an empty set of tables.
+    expect(missing).toEqual([]);
+  });
+
   for (const { table, columns: present } of timestamped) {
     test(`${table}: no ${present.join(' / ')} later than now + ${integrity.clockSkewSeconds} s`, async ({
       task,

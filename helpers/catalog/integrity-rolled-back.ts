@@ -13,7 +13,11 @@ export async function withRolledBack<T>(
     await client.query('BEGIN');
     return await work(client);
   } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
+    // A connection whose ROLLBACK failed may still hold the transaction: destroy it, never reuse it.
+    const rolledBack = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    client.release(!rolledBack);
   }
 }

@@ -18,6 +18,14 @@ describe('sabotage: data integrity (CE-25)', () => {
     });
   });
 
+  test('a tenant table without updated_at fails ce25.integrity.timestamp-columns', async () => {
+    await runSabotageCase({
+      sql: 'ce25/timestamp-column-dropped.sql',
+      suites: [CE25],
+      mustFail: ['ce25.integrity.timestamp-columns'],
+    });
+  });
+
   test('updated before created fails ce25.integrity.timestamp-order.<table>', async () => {
     await runSabotageCase({
       sql: 'ce25/timestamp-order.sql',
