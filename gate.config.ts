@@ -128,5 +128,11 @@ export default defineGateConfig({
       { id: 'gate5', title: 'Rollback readiness', sections: ['CE-27'] },
     ],
     required: ['gate1', 'gate2', 'gate3', 'gate5'],
+    mandatoryChecks: [
+      'ce20.post-run.unchanged',
+      'ce22.migrations.version',
+      'ce23.rls.enabled-count',
+      'ce24.fk.count',
+    ],
   },
 });

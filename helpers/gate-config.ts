@@ -143,6 +143,11 @@ export interface GateConfig {
     readonly definitions: readonly GateDefinition[];
     /** The verdict is GO only when every required gate passed. */
     readonly required: readonly GateId[];
+    /**
+     * Check ids that must be present and passed for GO, whatever their gate: a filtered run that
+     * leaves one out (e.g. the post-run proof `ce20.post-run.unchanged`) is NO-GO.
+     */
+    readonly mandatoryChecks: readonly string[];
   };
 }
 

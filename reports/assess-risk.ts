@@ -1,6 +1,6 @@
 /** The readiness report's risk assessment and go/no-go checklist, derived from results only. */
 import type { Dashboard } from './dashboard-metrics.ts';
-import type { EvidenceModel, GateEvaluation } from './evidence-model.ts';
+import type { EvidenceModel, GateEvaluation, GateResult } from './evidence-model.ts';
 import { gateLabel } from './verdict.ts';
 
 export type RiskLevel = 'LOW' | 'MEDIUM' | 'HIGH';
@@ -28,6 +28,19 @@ function listed(ids: readonly string[]): string {
   return ids.length > MAX_LISTED ? `${head} and ${ids.length - MAX_LISTED} more` : head;
 }
 
+/** What a gate that failed or did not fully run leaves unverified; null when it passed. */
+export function gateRisk(gate: GateResult): string | null {
+  const name = `${gateLabel(gate.id)} (${gate.title})`;
+  const notRun = gate.sectionsNotRun.join(', ');
+  const although = gate.required ? ' although it is required' : '';
+  if (gate.status === 'FAIL')
+    return notRun === '' ? `${name} failed` : `${name} failed; ${notRun} did not run`;
+  if (gate.status === 'PASS') return null;
+  return gate.sectionsNotRun.length === gate.sections.length
+    ? `${name} was not run${although}: ${notRun} unverified`
+    : `${name} was only partly run${although}: ${notRun} did not run, so unverified`;
+}
+
 /** HIGH on NO-GO; MEDIUM when GO but something was not verified or regressed; LOW otherwise. */
 export function assessRisk(
   model: EvidenceModel,
@@ -40,14 +53,11 @@ export function assessRisk(
   const skipped = model.checks.filter((check) => check.status === 'skipped');
   if (failed.length > 0)
     risks.push(`${failed.length} check(s) failed: ${listed(failed.map((check) => check.id))}`);
-  for (const gate of evaluation.gates) {
-    if (gate.status === 'FAIL') risks.push(`${gateLabel(gate.id)} (${gate.title}) failed`);
-    if (gate.status === 'NOT RUN') {
-      risks.push(
-        `${gateLabel(gate.id)} (${gate.title}) was not run${gate.required ? ' although it is required' : ''}: ${gate.sections.join(', ')} unverified`,
-      );
-    }
-  }
+  risks.push(...evaluation.gates.flatMap((gate) => gateRisk(gate) ?? []));
+  const mandatoryNotRun = evaluation.mandatoryChecks
+    .filter((check) => check.status === 'missing' || check.status === 'skipped')
+    .map((check) => check.id);
+  if (mandatoryNotRun.length > 0) risks.push(`Mandatory check(s) did not run: ${mandatoryNotRun.join(', ')}`);
   if (model.run.unhandledErrors.length > 0)
     risks.push(`${model.run.unhandledErrors.length} unhandled error(s) during the run`);
   if (model.run.reason === 'interrupted') risks.push('The run was interrupted: the evidence is incomplete');
@@ -74,6 +84,9 @@ export function assessRisk(
   for (const gate of evaluation.gates) {
     if (gate.status === 'PASS') mitigations.push(`${gateLabel(gate.id)} (${gate.title}) passed`);
   }
+  const mandatory = evaluation.mandatoryChecks;
+  if (mandatory.length > 0 && mandatory.every((check) => check.status === 'passed'))
+    mitigations.push(`All ${mandatory.length} mandatory checks ran and passed`);
   if (dashboard.backupVerified?.value === true) mitigations.push('Pre-migration backup created and verified');
   if (dashboard.rollbackTested?.value === true)
     mitigations.push('Rollback cycle tested on a clone without data loss');
@@ -81,6 +94,14 @@ export function assessRisk(
   const level: RiskLevel =
     evaluation.verdict.decision === 'NO-GO' ? 'HIGH' : risks.length > 0 ? 'MEDIUM' : 'LOW';
   return { level, risks, mitigations };
+}
+
+/** ` — CE-23, CE-25 did not run` for a gate with some, but not all, sections not run; empty otherwise. */
+function partlyRunSuffix(gate: GateResult): string {
+  const notRun = gate.sectionsNotRun;
+  return notRun.length === 0 || notRun.length === gate.sections.length
+    ? ''
+    : ` — ${notRun.join(', ')} did not run`;
 }
 
 /** Items the gate verified (ticked from results) followed by the plan's manual items (never ticked). */
@@ -94,7 +115,11 @@ export function goNoGoChecklist(
   const automated: ChecklistItem[] = [
     ...evaluation.gates.map((gate) => ({
       done: gate.status === 'PASS',
-      text: `${gateLabel(gate.id)} — ${gate.title}: ${gate.status}${gate.required ? ' (required)' : ' (optional)'}`,
+      text: `${gateLabel(gate.id)} — ${gate.title}: ${gate.status}${gate.required ? ' (required)' : ' (optional)'}${partlyRunSuffix(gate)}`,
+    })),
+    ...evaluation.mandatoryChecks.map((check) => ({
+      done: check.status === 'passed',
+      text: `Mandatory check ${check.id}: ${check.status === 'missing' ? 'did not run' : check.status}`,
     })),
     {
       done: failed === 0 && model.checks.length > 0,

@@ -8,9 +8,10 @@ import type { JsonObject, JsonValue } from './json-value.ts';
 
 /**
  * Version of the `evidence.json` shape; bump major on a breaking change of the schema, minor on an
- * addition (1.1.0 added `checks[].inventories`).
+ * addition (1.1.0 added `checks[].inventories`; 1.2.0 added `gates[].bySection`,
+ * `gates[].sectionsNotRun` and `mandatoryChecks`).
  */
-export const EVIDENCE_SCHEMA_VERSION = '1.1.0';
+export const EVIDENCE_SCHEMA_VERSION = '1.2.0';
 
 export const CHECK_STATUSES = ['passed', 'failed', 'skipped'] as const;
 /** `skipped` covers `.skip`, `.todo`, `ctx.skip()` and tests not run because of a filter. */
@@ -117,7 +118,16 @@ export interface CheckCounts {
   readonly total: number;
 }
 
-/** A quality gate, decided from the checks of its CE sections. */
+/** The checks of one CE section of a gate. */
+export interface SectionResult {
+  readonly ce: CeSection;
+  readonly counts: CheckCounts;
+}
+
+/**
+ * A quality gate, decided from the checks of its CE sections: PASS only when every section has a
+ * passed check and no check of the gate failed.
+ */
 export interface GateResult {
   readonly id: GateId;
   readonly title: string;
@@ -125,18 +135,38 @@ export interface GateResult {
   readonly required: boolean;
   readonly status: GateStatus;
   readonly counts: CheckCounts;
+  /** Counts of each section, in the order of `sections`. */
+  readonly bySection: readonly SectionResult[];
+  /** Sections in which no check ran (none recorded, or all skipped); empty when every section ran. */
+  readonly sectionsNotRun: readonly CeSection[];
+}
+
+/** `missing`: no check with the id was recorded (its suite was filtered out, or the id changed). */
+export type MandatoryCheckStatus = CheckStatus | 'missing';
+
+/** A check id that must be present and passed for GO (`gates.mandatoryChecks` of gate.config.ts). */
+export interface MandatoryCheckResult {
+  readonly id: string;
+  readonly status: MandatoryCheckStatus;
+  /** Why it was skipped, when skipped. */
+  readonly skipReason: string | null;
 }
 
 export type Decision = 'GO' | 'NO-GO';
 
 export interface Verdict {
   readonly decision: Decision;
-  /** Why: failing checks (id and test name), required gates that failed or did not run, run errors. */
+  /**
+   * Why: failing checks (id and test name), required gates with sections that did not run, mandatory
+   * checks that did not run, run errors.
+   */
   readonly reasons: readonly string[];
 }
 
 /** Gates and verdict derived from an {@link EvidenceModel} by `evaluateGates`. */
 export interface GateEvaluation {
   readonly gates: readonly GateResult[];
+  /** Every mandatory check of the policy, in the order configured. */
+  readonly mandatoryChecks: readonly MandatoryCheckResult[];
   readonly verdict: Verdict;
 }

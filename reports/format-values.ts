@@ -1,5 +1,5 @@
 /** Measured values and check statuses as short plain text for tables. */
-import type { CheckStatus, GateStatus } from './evidence-model.ts';
+import type { CheckStatus, GateStatus, MandatoryCheckStatus } from './evidence-model.ts';
 import type { JsonValue } from './json-value.ts';
 import { truncate } from './markdown.ts';
 
@@ -42,4 +42,9 @@ export function formatGateStatus(status: GateStatus): string {
     case 'NOT RUN':
       return '⚪ NOT RUN';
   }
+}
+
+/** A mandatory check's status; `missing` reads as not run, like a skipped one. */
+export function formatMandatoryStatus(status: MandatoryCheckStatus): string {
+  return status === 'missing' ? '⚪ did not run' : formatStatus(status);
 }

@@ -9,7 +9,7 @@ import { renderFailure } from './render-check-details.ts';
 import { renderInventories, summariseInventories } from './render-inventory.ts';
 import { READINESS_FILE } from './report-files.ts';
 import { renderTarget } from './render-target.ts';
-import { countChecks, gateLabel, gateStatus } from './verdict.ts';
+import { countChecks, gateLabel, sectionStatus } from './verdict.ts';
 
 /** Measured values, then a pointer to the check's inventories, which are listed in full further down. */
 function measuredCell(check: CheckEvidence): string {
@@ -80,13 +80,13 @@ export function renderCeReport(ce: CeSection, model: EvidenceModel, evaluation: 
   const gateLine =
     gate === undefined
       ? 'No quality gate covers this section.'
-      : `${gateLabel(gate.id)} (${escapeInline(gate.title)}${gate.required ? ', required' : ', optional'}): ${formatGateStatus(gate.status)}`;
+      : `${gateLabel(gate.id)} (${escapeInline(gate.title)}${gate.required ? ', required' : ', optional'}): ${formatGateStatus(gate.status)}${gate.sectionsNotRun.length === 0 ? '' : ` — ${gate.sectionsNotRun.join(', ')} did not run`}`;
   const failures = checks.filter((check) => check.status === 'failed');
   const matrix = renderAccessMatrix(checks.flatMap((check) => check.accessMatrix));
   return document([
     `# ${ce} — ${info.title}`,
     [
-      `**Result: ${formatGateStatus(gateStatus(counts))}** — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.total} checks).`,
+      `**Result: ${formatGateStatus(sectionStatus(counts))}** — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.total} checks).`,
       '',
       gateLine,
       '',

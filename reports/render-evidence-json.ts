@@ -6,6 +6,7 @@ import {
   type EvidenceModel,
   type GateEvaluation,
   type GateResult,
+  type MandatoryCheckResult,
   type TargetEvidence,
   type Verdict,
 } from './evidence-model.ts';
@@ -23,12 +24,13 @@ export interface EvidenceDocument {
   readonly run: EvidenceModel['run'];
   readonly verdict: Verdict;
   readonly gates: readonly GateResult[];
+  readonly mandatoryChecks: readonly MandatoryCheckResult[];
   readonly summary: CheckCounts;
   readonly checks: readonly CheckEvidence[];
 }
 
 /** Schema id written into `$schema`, so a reader knows which file documents the shape. */
-export const EVIDENCE_SCHEMA_ID = 'https://migration-gate.dev/schemas/evidence-1.1.0.schema.json';
+export const EVIDENCE_SCHEMA_ID = 'https://migration-gate.dev/schemas/evidence-1.2.0.schema.json';
 
 export function toEvidenceDocument(model: EvidenceModel, evaluation: GateEvaluation): EvidenceDocument {
   return {
@@ -42,6 +44,7 @@ export function toEvidenceDocument(model: EvidenceModel, evaluation: GateEvaluat
     run: model.run,
     verdict: evaluation.verdict,
     gates: evaluation.gates,
+    mandatoryChecks: evaluation.mandatoryChecks,
     summary: countChecks(model.checks),
     checks: model.checks,
   };

@@ -4,20 +4,24 @@ import { assessRisk, goNoGoChecklist } from './assess-risk.ts';
 import { CE_SECTION_INFO } from './ce-sections.ts';
 import { computeDashboard } from './dashboard-metrics.ts';
 import type { EvidenceModel, GateEvaluation } from './evidence-model.ts';
-import { formatGateStatus } from './format-values.ts';
+import { formatGateStatus, formatMandatoryStatus } from './format-values.ts';
 import { document, escapeInline, inlineCode, table } from './markdown.ts';
 import { CE_REPORT_FILES, EVIDENCE_FILE } from './report-files.ts';
 import { renderDashboard } from './render-dashboard.ts';
 import { renderTarget } from './render-target.ts';
-import { countChecks, gateLabel, gateStatus } from './verdict.ts';
+import { countChecks, gateLabel, sectionStatus } from './verdict.ts';
 
 function renderVerdict(model: EvidenceModel, evaluation: GateEvaluation): string {
   const { verdict, gates } = evaluation;
   const required = gates.filter((gate) => gate.required).map((gate) => gateLabel(gate.id));
+  const mandatory = evaluation.mandatoryChecks.map((check) => check.id);
   const reasons =
     verdict.decision === 'GO'
       ? [
           `Every required gate (${required.join(', ') || 'none'}) passed; ${countChecks(model.checks).passed} of ${model.checks.length} checks passed, none failed.`,
+          ...(mandatory.length === 0
+            ? []
+            : [`Every mandatory check (${mandatory.join(', ')}) ran and passed.`]),
         ]
       : verdict.reasons;
   return [`Verdict: ${verdict.decision}`, '', ...reasons.map((reason) => `- ${escapeInline(reason)}`)].join(
@@ -28,7 +32,7 @@ function renderVerdict(model: EvidenceModel, evaluation: GateEvaluation): string
 function renderGates(evaluation: GateEvaluation): string {
   return document([
     table(
-      ['Gate', 'Title', 'CE sections', 'Required', 'Passed', 'Failed', 'Skipped', 'Status'],
+      ['Gate', 'Title', 'CE sections', 'Required', 'Passed', 'Failed', 'Skipped', 'Not run', 'Status'],
       evaluation.gates.map((gate) => [
         gateLabel(gate.id),
         gate.title,
@@ -37,10 +41,24 @@ function renderGates(evaluation: GateEvaluation): string {
         String(gate.counts.passed),
         String(gate.counts.failed),
         String(gate.counts.skipped),
+        gate.sectionsNotRun.join(', ') || '—',
         formatGateStatus(gate.status),
       ]),
     ),
-    'A gate passes when at least one of its checks passed and none failed. Skipped checks neither pass nor fail a gate; a gate whose checks were all skipped (or that has none) is NOT RUN. The verdict is GO only when every required gate passed and nothing failed.',
+    'A gate passes only when every CE section it lists has a passed check and none of its checks failed. Skipped checks neither pass nor fail a gate; a section whose checks were all skipped (or that has none) did not run, and its gate is NOT RUN. The verdict is GO only when every required gate passed, every mandatory check ran and passed, and nothing failed.',
+    renderMandatoryChecks(evaluation),
+  ]).trimEnd();
+}
+
+function renderMandatoryChecks(evaluation: GateEvaluation): string | null {
+  if (evaluation.mandatoryChecks.length === 0) return null;
+  return document([
+    '### Mandatory checks',
+    'Checks that must be present and passed for GO, whatever suites the run was filtered to.',
+    table(
+      ['Check', 'Status'],
+      evaluation.mandatoryChecks.map((check) => [inlineCode(check.id), formatMandatoryStatus(check.status)]),
+    ),
   ]).trimEnd();
 }
 
@@ -68,7 +86,7 @@ function renderReportLinks(model: EvidenceModel): string {
   const links = CE_SECTIONS.flatMap((ce) => {
     const checks = model.checks.filter((check) => check.ce === ce);
     if (checks.length === 0) return [];
-    const status = formatGateStatus(gateStatus(countChecks(checks)));
+    const status = formatGateStatus(sectionStatus(countChecks(checks)));
     return [`- [${ce} ${CE_SECTION_INFO[ce].title}](./${CE_REPORT_FILES[ce]}) — ${status}`];
   });
   return [...links, `- [${EVIDENCE_FILE}](./${EVIDENCE_FILE}) — every check, machine-readable`].join('\n');

@@ -4,12 +4,14 @@ import type { CheckEvidence, EvidenceModel, TargetEvidence } from '../../reports
 import type { GatePolicy } from '../../reports/verdict.ts';
 
 /**
- * The tests' own gate policy: the plan's five gates with gates 1-3 required. Pinned here so the
- * expectations do not move when a project changes `gates.required` in gate.config.ts.
+ * The tests' own gate policy: the plan's five gates with gates 1-3 required and no mandatory checks.
+ * Pinned here so the expectations do not move when a project changes `gates.required` or
+ * `gates.mandatoryChecks` in gate.config.ts.
  */
 export const policy: GatePolicy = {
   definitions: gateConfig.gates.definitions,
   required: ['gate1', 'gate2', 'gate3'],
+  mandatoryChecks: [],
 };
 
 export const CHECKSUM = 'a3f1c9e07b2d4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
@@ -67,16 +69,22 @@ export function aCheck(overrides: Partial<CheckEvidence> & Pick<CheckEvidence, '
   };
 }
 
-/** One passing check in each required section (CE-20, CE-22, CE-23): the GO baseline. */
+/**
+ * One passing check in each section of the required gates (CE-20 … CE-25): the GO baseline. A gate
+ * passes only when every one of its sections has a passed check.
+ */
 export function passingChecks(): CheckEvidence[] {
   return [
     aCheck({ id: 'ce20.connection.select-version', ce: 'CE-20' }),
+    aCheck({ id: 'ce21.migrations.parse', ce: 'CE-21' }),
     aCheck({
       id: 'ce22.migrations.version',
       ce: 'CE-22',
       measured: { version: '005', expected: '005', applied: 5 },
     }),
     aCheck({ id: 'ce23.rls.enabled-count', ce: 'CE-23', measured: { enabled: 14, expected: 14 } }),
+    aCheck({ id: 'ce24.fk.critical.users_tenant_id_fkey', ce: 'CE-24' }),
+    aCheck({ id: 'ce25.integrity.clause-columns', ce: 'CE-25' }),
   ];
 }
 

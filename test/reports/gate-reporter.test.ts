@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { REPORT_DIR_ENV } from '../../reports/report-files.ts';
+import { policy } from './evidence-fixtures.ts';
 import { evidenceValidator } from './evidence-validator.ts';
 import {
   CHECK_META,
@@ -30,10 +31,15 @@ afterAll(async () => {
 
 const importMeta = `import { defineCheck } from ${JSON.stringify(CHECK_META)};\n`;
 
+/** A check in every section of the required gates 1-3 (CE-20 … CE-25): the GO fixture. */
 const passingSuites: Record<string, string> = {
   'suites/ce20-environment.test.ts': `test('database answers SELECT version()', async ({ annotate }) => {
   await annotate('PostgreSQL 15.8 (fixture)');
   expect(1).toBe(1);
+});
+`,
+  'suites/ce21-migration-validation.test.ts': `test('every migration parses', () => {
+  expect(['001_initial_schema.sql']).toHaveLength(1);
 });
 `,
   'suites/ce22-migrations.test.ts': `${importMeta}
@@ -54,6 +60,15 @@ describe('documents', () => {
 });
 test('RLS enabled on every tenant table', ({ task }) => {
   defineCheck(task, { id: 'ce23.rls.enabled-count', ce: 'CE-23' }).measureAll({ enabled: 14, expected: 14 });
+});
+`,
+  'suites/ce24-fk.test.ts': `${importMeta}
+test('at least the minimum number of foreign keys', ({ task }) => {
+  defineCheck(task, { id: 'ce24.fk.count', ce: 'CE-24' }).measureAll({ count: 18, minimum: 15 });
+});
+`,
+  'suites/ce25-integrity.test.ts': `test('no NULL tenant key', () => {
+  expect(0).toBe(0);
 });
 `,
 };
@@ -103,12 +118,17 @@ describe('gate reporter on a real Vitest run', () => {
     expect(result?.reasons).toContain(
       'Failed check ce25.suite-error.clauses — "clauses (setup or collection error)" (CE-25, Gate 3)',
     );
+    // CE-24 has only a todo: failed or not, the gate says which of its sections never ran.
+    expect(result?.reasons).toContain(
+      'Gate 3 (Security and integrity verification) is required but CE-24 did not run',
+    );
     expect(run.exitCode).toBe(1);
 
     const directory = result?.directory ?? '';
     expect((await readdir(directory)).sort()).toEqual([
       'STAGING_MIGRATION_READINESS_REPORT.md',
       'ce20_pre_migration_state.md',
+      'ce21_migration_validation.md',
       'ce22_migration_execution.md',
       'ce23_rls_verification_report.md',
       'ce24_foreign_key_report.md',
@@ -122,7 +142,7 @@ describe('gate reporter on a real Vitest run', () => {
       `- Failed check ce23.rls.documents.update-other-tenant — "documents > UPDATE of another tenant's row affects 0 rows" (CE-23, Gate 3)`,
     );
     expect(readiness).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 2 | 3 | ❌ FAIL |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 2 | 3 | CE-24 | ❌ FAIL |',
     );
     expect(readiness).toContain('| Migrations applied | 5 | ce22.migrations.version |');
 
@@ -162,6 +182,7 @@ describe('gate reporter on a real Vitest run', () => {
     expect(validate(evidence), errorsText()).toBe(true);
     expect(Object.fromEntries(evidence.checks.map((check) => [check.id, check.status]))).toEqual({
       'ce20.database-answers-select-version': 'passed',
+      'ce21.every-migration-parses': 'passed',
       'ce22.migrations.version': 'passed',
       'ce23.rls.documents.select-own-tenant': 'passed',
       'ce23.rls.documents.update-other-tenant': 'failed',
@@ -215,6 +236,9 @@ describe('gate reporter on a real Vitest run', () => {
     const readiness = await readFile(join(secondDir, 'STAGING_MIGRATION_READINESS_REPORT.md'), 'utf8');
     expect(readiness).toMatch(/^Verdict: GO$/m);
     expect(readiness).toContain('| RLS enabled | 14/14 (100 %) | ce23.rls.enabled-count |');
+    expect(readiness).toContain(
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 4 | 0 | 0 | — | ✅ PASS |',
+    );
     expect(second.stdout).toContain(
       `migration-gate: Verdict: GO — ${join(secondDir, 'STAGING_MIGRATION_READINESS_REPORT.md')}\n`,
     );
@@ -228,12 +252,34 @@ describe('gate reporter on a real Vitest run', () => {
     expect(enforced.reporter.results[0]?.reasons).toEqual([
       'Gate 1 (Environment validation) is required but NOT RUN: no check of CE-20 ran',
       'Gate 2 (Migration execution) is required but NOT RUN: no check of CE-21, CE-22 ran',
+      'Gate 3 (Security and integrity verification) is required but CE-24, CE-25 did not run',
     ]);
     expect(enforced.exitCode).toBe(1);
 
     const advisory = await runFixture({ files: onlyRls, reporter: { outputDir, exitOnNoGo: false } });
     expect(advisory.reporter.results[0]?.decision).toBe('NO-GO');
     expect(advisory.exitCode).toBeUndefined();
+  });
+
+  test('a filtered run that skips a section of a required gate and a mandatory check is NO-GO', async () => {
+    const { 'suites/ce25-integrity.test.ts': _integrity, ...withoutCe25 } = passingSuites;
+    const gates = { ...policy, mandatoryChecks: ['ce20.post-run.unchanged', 'ce24.fk.count'] };
+    const run = await runFixture({
+      files: withoutCe25,
+      reporter: { outputDir: await tempDir('mg-out-'), gates },
+    });
+    expect(run.stdout).toMatch(/Tests\s+6 passed/);
+    const [result] = run.reporter.results;
+    expect(result?.reasons).toEqual([
+      'Gate 3 (Security and integrity verification) is required but CE-25 did not run',
+      'Mandatory check ce20.post-run.unchanged did not run',
+    ]);
+    expect(run.exitCode).toBe(1);
+    const readiness = await readFile(result?.readinessReport ?? '', 'utf8');
+    expect(readiness).toMatch(/^Verdict: NO-GO$/m);
+    expect(readiness).toContain('| yes | 3 | 0 | 0 | CE-25 | ⚪ NOT RUN |');
+    expect(readiness).toContain('| `ce20.post-run.unchanged` | ⚪ did not run |');
+    expect(run.stdout).toContain('  - Mandatory check ce20.post-run.unchanged did not run');
   });
 
   test('a run without tests of a gate project writes and prints nothing', async () => {

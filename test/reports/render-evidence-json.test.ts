@@ -8,8 +8,8 @@ import { evidenceValidator, schemaPath } from './evidence-validator.ts';
 
 const { validate, errorsText } = evidenceValidator();
 
-function documentFor(model = aModel()): Record<string, unknown> {
-  return JSON.parse(renderEvidenceJson(model, evaluateGates(model, policy))) as Record<string, unknown>;
+function documentFor(model = aModel(), gates = policy): Record<string, unknown> {
+  return JSON.parse(renderEvidenceJson(model, evaluateGates(model, gates))) as Record<string, unknown>;
 }
 
 describe('evidence.json', () => {
@@ -61,7 +61,7 @@ describe('evidence.json', () => {
     expect(validate(go), errorsText()).toBe(true);
     expect(validate(noGo), errorsText()).toBe(true);
     expect(noGo['verdict']).toMatchObject({ decision: 'NO-GO' });
-    expect(noGo['summary']).toEqual({ passed: 5, failed: 1, skipped: 1, total: 7 });
+    expect(noGo['summary']).toEqual({ passed: 8, failed: 1, skipped: 1, total: 10 });
     expect((noGo['checks'] as { inventories: unknown[] }[]).at(-1)?.inventories).toHaveLength(1);
   });
 
@@ -79,10 +79,32 @@ describe('evidence.json', () => {
       }),
     ]);
     expect(document).toMatchObject({
-      schemaVersion: '1.1.0',
+      schemaVersion: '1.2.0',
       runId: '20260108T100000000Z-local-abc123',
       target: { serverVersion: 'PostgreSQL 15.8 on x86_64-pc-linux-gnu', migrationVersion: '005' },
     });
+  });
+
+  test('gates name their sections not run, and mandatory checks carry their status', () => {
+    const checks = passingChecks().filter((check) => check.ce !== 'CE-23' && check.ce !== 'CE-25');
+    const document = documentFor(aModel({ checks }), {
+      ...policy,
+      mandatoryChecks: ['ce22.migrations.version', 'ce20.post-run.unchanged'],
+    });
+    expect(validate(document), errorsText()).toBe(true);
+    expect((document['gates'] as { id: string }[]).find((gate) => gate.id === 'gate3')).toMatchObject({
+      status: 'NOT RUN',
+      sectionsNotRun: ['CE-23', 'CE-25'],
+      bySection: [
+        { ce: 'CE-23', counts: { passed: 0, failed: 0, skipped: 0, total: 0 } },
+        { ce: 'CE-24', counts: { passed: 1, failed: 0, skipped: 0, total: 1 } },
+        { ce: 'CE-25', counts: { passed: 0, failed: 0, skipped: 0, total: 0 } },
+      ],
+    });
+    expect(document['mandatoryChecks']).toEqual([
+      { id: 'ce22.migrations.version', status: 'passed', skipReason: null },
+      { id: 'ce20.post-run.unchanged', status: 'missing', skipReason: null },
+    ]);
   });
 
   test('the schema rejects what a reader must never get', () => {

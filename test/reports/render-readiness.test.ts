@@ -5,9 +5,13 @@ import { renderReadiness } from '../../reports/render-readiness.ts';
 import { evaluateGates } from '../../reports/verdict.ts';
 import { aCheck, aModel, failingRlsCheck, passingChecks, policy } from './evidence-fixtures.ts';
 
-function render(checks: readonly CheckEvidence[], overrides: Parameters<typeof aModel>[0] = {}): string {
+function render(
+  checks: readonly CheckEvidence[],
+  overrides: Parameters<typeof aModel>[0] = {},
+  gates = policy,
+): string {
   const model = aModel({ checks, ...overrides });
-  return renderReadiness(model, evaluateGates(model, policy));
+  return renderReadiness(model, evaluateGates(model, gates));
 }
 
 const measuredChecks: CheckEvidence[] = [
@@ -60,8 +64,8 @@ describe('computeDashboard', () => {
     expect(dashboard.backupVerified?.value).toBe(true);
     expect(dashboard.rollbackTested).toBeNull();
     expect(dashboard.indexUsage).toBeNull();
-    expect(dashboard.perSection.find((section) => section.ce === 'CE-24')?.counts.total).toBe(4);
-    expect(dashboard.total).toEqual({ passed: 12, failed: 0, skipped: 1, total: 13 });
+    expect(dashboard.perSection.find((section) => section.ce === 'CE-24')?.counts.total).toBe(5);
+    expect(dashboard.total).toEqual({ passed: 15, failed: 0, skipped: 1, total: 16 });
   });
 
   test('falls back to run metadata for the migration figures', () => {
@@ -82,11 +86,12 @@ describe('renderReadiness', () => {
     expect(text).toMatch(/^Verdict: GO$/m);
     expect(text).not.toMatch(/^Verdict: NO-GO$/m);
     expect(text).toContain(
-      '- Every required gate (Gate 1, Gate 2, Gate 3) passed; 5 of 5 checks passed, none failed.',
+      '- Every required gate (Gate 1, Gate 2, Gate 3) passed; 8 of 8 checks passed, none failed.',
     );
     expect(text).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 0 | 0 | ✅ PASS |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 3 | 0 | 0 | — | ✅ PASS |',
     );
+    expect(text).not.toContain('### Mandatory checks');
     expect(text).toContain('Risk level: **LOW**');
     expect(text).toContain('- [x] Gate 1 — Environment validation: PASS (required)');
     expect(text).toContain('- [x] Schema at the expected migration version (at 005, expected 005)');
@@ -103,10 +108,10 @@ describe('renderReadiness', () => {
       `- Failed check ce23.rls.documents.update-other-tenant — "documents > UPDATE of another tenant's row affects 0 rows" (CE-23, Gate 3)`,
     );
     expect(text).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 1 | 0 | ❌ FAIL |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 3 | 1 | 0 | — | ❌ FAIL |',
     );
     expect(text).toContain('Risk level: **HIGH**');
-    expect(text).toContain('- [ ] No failing checks (1 failed of 4)');
+    expect(text).toContain('- [ ] No failing checks (1 failed of 7)');
     expect(text).toContain(
       "| `ce23.rls.documents.update-other-tenant` | documents > UPDATE of another tenant's row affects 0 rows | CE-23 | AssertionError: expected 3 to be +0 // Object.is equality | ce23_rls_verification_report.md |",
     );
@@ -127,9 +132,9 @@ describe('renderReadiness', () => {
       '| Average query time | 12 ms over 2 queries (baseline 10 ms) | ce26.perf.query.a, ce26.perf.query.b |',
     );
     expect(text).toContain('| Migrations applied | 5 | ce22.migrations.version |');
-    expect(text).toContain('| CE-24 Foreign Key Constraint Verification | 4/4 | 0 | 0 | 4 |');
-    expect(text).toContain('| CE-21 Migration Script Preparation & Validation | — | — | — | not run |');
-    expect(text).toContain('| All checks | 12/13 | 0 | 1 | 13 |');
+    expect(text).toContain('| CE-24 Foreign Key Constraint Verification | 5/5 | 0 | 0 | 5 |');
+    expect(text).toContain('| CE-27 Rollback Procedure Testing | — | — | — | not run |');
+    expect(text).toContain('| All checks | 15/16 | 0 | 1 | 16 |');
     // GO, but a skipped check, a regression and over-budget queries raise the risk.
     expect(text).toMatch(/^Verdict: GO$/m);
     expect(text).toContain('Risk level: **MEDIUM**');
@@ -140,6 +145,48 @@ describe('renderReadiness', () => {
     expect(text).toContain(
       '- 1 check(s) skipped and therefore unverified: ce25.integrity.future-timestamps.clauses',
     );
+  });
+
+  test('a partly run required gate: NO-GO naming the sections not run, in the table, risks and checklist', () => {
+    const checks = passingChecks().filter((check) => check.ce !== 'CE-23' && check.ce !== 'CE-25');
+    const text = render(checks);
+    const lines = text.split('\n');
+    const verdictAt = lines.indexOf('Verdict: NO-GO');
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(lines[verdictAt + 2]).toBe(
+      '- Gate 3 (Security and integrity verification) is required but CE-23, CE-25 did not run',
+    );
+    expect(text).toContain(
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 0 | 0 | CE-23, CE-25 | ⚪ NOT RUN |',
+    );
+    expect(text).toContain(
+      '- Gate 3 (Security and integrity verification) was only partly run although it is required: CE-23, CE-25 did not run, so unverified',
+    );
+    expect(text).toContain(
+      '- [ ] Gate 3 — Security and integrity verification: NOT RUN (required) — CE-23, CE-25 did not run',
+    );
+    expect(text).toContain('Risk level: **HIGH**');
+  });
+
+  test('mandatory checks: a missing one is a NO-GO reason and unticked; all passed is GO', () => {
+    const gates = { ...policy, mandatoryChecks: ['ce20.post-run.unchanged', 'ce22.migrations.version'] };
+    const missing = render(passingChecks(), {}, gates);
+    expect(missing).toMatch(/^Verdict: NO-GO$/m);
+    expect(missing).toContain('- Mandatory check ce20.post-run.unchanged did not run');
+    expect(missing).toContain('| `ce20.post-run.unchanged` | ⚪ did not run |');
+    expect(missing).toContain('| `ce22.migrations.version` | ✅ passed |');
+    expect(missing).toContain('- Mandatory check(s) did not run: ce20.post-run.unchanged');
+    expect(missing).toContain('- [ ] Mandatory check ce20.post-run.unchanged: did not run');
+    expect(missing).toContain('- [x] Mandatory check ce22.migrations.version: passed');
+
+    const postRun = aCheck({ id: 'ce20.post-run.unchanged', ce: 'CE-20' });
+    const present = render([...passingChecks(), postRun], {}, gates);
+    expect(present).toMatch(/^Verdict: GO$/m);
+    expect(present).toContain(
+      '- Every mandatory check (ce20.post-run.unchanged, ce22.migrations.version) ran and passed.',
+    );
+    expect(present).toContain('| `ce20.post-run.unchanged` | ✅ passed |');
+    expect(present).toContain('- All 2 mandatory checks ran and passed');
   });
 
   test('run-level problems are reasons too, and nothing in the report carries ANSI codes', () => {

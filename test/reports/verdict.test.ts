@@ -6,6 +6,13 @@ function gate(evaluation: ReturnType<typeof evaluateGates>, id: string): string 
   return evaluation.gates.find((candidate) => candidate.id === id)?.status;
 }
 
+/** The baseline without the checks of `sections`, as a run filtered to the other suites records it. */
+function checksWithout(...sections: readonly string[]): ReturnType<typeof passingChecks> {
+  return passingChecks().filter((check) => check.ce === null || !sections.includes(check.ce));
+}
+
+const MANDATORY = ['ce20.post-run.unchanged', 'ce22.migrations.version', 'ce23.rls.enabled-count'];
+
 describe('evaluateGates', () => {
   test('GO when every required gate passed and nothing failed, even with optional gates NOT RUN', () => {
     const evaluation = evaluateGates(aModel(), policy);
@@ -49,12 +56,92 @@ describe('evaluateGates', () => {
     expect(gate(evaluation, 'gate1')).toBe('NOT RUN');
     expect(gate(evaluation, 'gate3')).toBe('PASS');
     expect(evaluation.gates.find((g) => g.id === 'gate3')?.counts).toEqual({
-      passed: 1,
+      passed: 3,
       failed: 0,
       skipped: 1,
-      total: 2,
+      total: 4,
     });
     expect(evaluation.verdict.decision).toBe('NO-GO');
+  });
+
+  test('a required gate with one section run and another not is NOT RUN and names the missing sections', () => {
+    // The reviewer's filtered run: CE-24 ran and passed, CE-23 and CE-25 did not run at all.
+    const evaluation = evaluateGates(aModel({ checks: checksWithout('CE-23', 'CE-25') }), policy);
+    expect(gate(evaluation, 'gate3')).toBe('NOT RUN');
+    expect(evaluation.gates.find((g) => g.id === 'gate3')?.sectionsNotRun).toEqual(['CE-23', 'CE-25']);
+    expect(evaluation.verdict).toEqual({
+      decision: 'NO-GO',
+      reasons: ['Gate 3 (Security and integrity verification) is required but CE-23, CE-25 did not run'],
+    });
+  });
+
+  test('a section whose checks were all skipped did not run, even beside passing sections', () => {
+    const checks = [
+      ...checksWithout('CE-21'),
+      aCheck({ id: 'ce21.migrations.parse', ce: 'CE-21', status: 'skipped', skipReason: 'filtered' }),
+    ];
+    const evaluation = evaluateGates(aModel({ checks }), policy);
+    expect(gate(evaluation, 'gate2')).toBe('NOT RUN');
+    expect(evaluation.verdict.reasons).toEqual([
+      'Gate 2 (Migration execution) is required but CE-21 did not run',
+    ]);
+  });
+
+  test('a gate PASSES when every one of its sections ran and passed, with counts per section', () => {
+    const evaluation = evaluateGates(aModel(), policy);
+    const gate3 = evaluation.gates.find((g) => g.id === 'gate3');
+    expect(gate3?.status).toBe('PASS');
+    expect(gate3?.sectionsNotRun).toEqual([]);
+    expect(gate3?.bySection.map((section) => [section.ce, section.counts.passed])).toEqual([
+      ['CE-23', 1],
+      ['CE-24', 1],
+      ['CE-25', 1],
+    ]);
+  });
+
+  test('a failing gate still names the sections that did not run', () => {
+    const checks = [...checksWithout('CE-25'), failingRlsCheck];
+    const evaluation = evaluateGates(aModel({ checks }), policy);
+    expect(gate(evaluation, 'gate3')).toBe('FAIL');
+    expect(evaluation.verdict.reasons).toEqual([
+      expect.stringContaining('Failed check ce23.rls.documents.update-other-tenant'),
+      'Gate 3 (Security and integrity verification) is required but CE-25 did not run',
+    ]);
+  });
+
+  test('a mandatory check that did not run makes the verdict NO-GO and is named', () => {
+    const checks = [
+      ...passingChecks().filter((check) => check.id !== 'ce23.rls.enabled-count'),
+      aCheck({ id: 'ce23.rls.enabled-count', ce: 'CE-23', status: 'skipped', skipReason: 'todo' }),
+    ];
+    const evaluation = evaluateGates(aModel({ checks }), { ...policy, mandatoryChecks: MANDATORY });
+    expect(evaluation.gates.map((g) => g.status).slice(0, 3)).toEqual(['PASS', 'PASS', 'NOT RUN']);
+    expect(evaluation.mandatoryChecks).toEqual([
+      { id: 'ce20.post-run.unchanged', status: 'missing', skipReason: null },
+      { id: 'ce22.migrations.version', status: 'passed', skipReason: null },
+      { id: 'ce23.rls.enabled-count', status: 'skipped', skipReason: 'todo' },
+    ]);
+    expect(evaluation.verdict.decision).toBe('NO-GO');
+    expect(evaluation.verdict.reasons).toContain('Mandatory check ce20.post-run.unchanged did not run');
+    expect(evaluation.verdict.reasons).toContain(
+      'Mandatory check ce23.rls.enabled-count did not run (skipped: todo)',
+    );
+  });
+
+  test('GO when every mandatory check is present and passed; a failed one is reported once, as a failed check', () => {
+    const postRun = aCheck({ id: 'ce20.post-run.unchanged', ce: 'CE-20' });
+    const gates = { ...policy, mandatoryChecks: MANDATORY };
+    expect(evaluateGates(aModel({ checks: [...passingChecks(), postRun] }), gates).verdict).toEqual({
+      decision: 'GO',
+      reasons: [],
+    });
+
+    const changed = { ...postRun, status: 'failed' as const, fullName: 'database unchanged' };
+    const failed = evaluateGates(aModel({ checks: [...passingChecks(), changed] }), gates);
+    expect(failed.mandatoryChecks[0]?.status).toBe('failed');
+    expect(failed.verdict.reasons).toEqual([
+      'Failed check ce20.post-run.unchanged — "database unchanged" (CE-20, Gate 1)',
+    ]);
   });
 
   test('a failing check in an optional gate still makes the verdict NO-GO (the run failed)', () => {
@@ -90,6 +177,18 @@ describe('evaluateGates', () => {
       ['The test run was interrupted before it finished'],
       ['The test run failed: 2 failed test(s) outside project "local"'],
       [expect.stringContaining('No run metadata')],
+    ]);
+  });
+
+  test('a required gate that lists no section can never pass', () => {
+    const evaluation = evaluateGates(aModel(), {
+      ...policy,
+      definitions: [{ id: 'gate1', title: 'Empty', sections: [] }],
+      required: ['gate1'],
+    });
+    expect(gate(evaluation, 'gate1')).toBe('NOT RUN');
+    expect(evaluation.verdict.reasons).toEqual([
+      'Gate 1 (Empty) is required but NOT RUN: no check of its sections ran',
     ]);
   });
 
