@@ -2,7 +2,21 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../helpers/database-connection.ts';
 import { IsolationSession, type Candidate } from '../helpers/catalog/rls-isolation-session.ts';
-import { describeObservation, isRlsRefusalOf, type Observation } from '../helpers/catalog/rls-probe.ts';
+import {
+  describeObservation,
+  isRlsRefusalOf,
+  type Observation,
+  type ProbeContext,
+} from '../helpers/catalog/rls-probe.ts';
+import {
+  describeOtherTenantWrite,
+  describeWriteOutcome,
+  noTenantContained,
+  noTenantWrite,
+  otherTenantContained,
+  otherTenantWrite,
+  type WriteOutcome,
+} from '../helpers/catalog/rls-write-reach.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
 import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
 import { checkId, defineCheck, type MatrixCommand } from '../reports/check-meta.ts';
@@ -98,10 +112,6 @@ function candidateRow(candidate: Candidate, table: string): Candidate & { ok: tr
   return candidate;
 }
 
-function refusedOrNone(observation: Observation<unknown>): boolean {
-  return !observation.ok || observation.rowCount === 0;
-}
-
 describe.each(targets)('CE-23 $table (behaviour)', (target) => {
   const { table } = target;
   const name = qualifiedName(schema, table);
@@ -170,54 +180,34 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     expect(leaked, `tenant A sees ${leaked} of tenant B's ${other.rows} rows in ${table}`).toBe(0);
   });
 
-  test(`${table}: UPDATE of another tenant's row affects 0 rows`, async ({ task }) => {
-    const check = defineCheck(task, { id: idOf('update-other-tenant'), ce: 'CE-23' });
-    const { column, s } = prepared(target, main);
-    const col = quoteIdent(column);
-    const result = await s.probe.attempt(
-      { kind: 'tenant', tenantId: s.tenantA },
-      `UPDATE ${name} SET ${col} = ${col} WHERE ${col} = $1`,
-      [s.tenantB],
-    );
-    const ok = result.ok && result.rowCount === 0;
-    check.measure('outcome', describeObservation(result, 'rows affected'));
-    check.matrix({
-      table,
-      command: 'UPDATE',
-      context: 'other-tenant',
-      outcome: describeObservation(result, 'rows affected'),
-      expected: 'denied',
-      ok,
+  // WHERE-less on purpose (see whereLessSql): judged by tenant B's rows, read as the owner right after
+  // the statement, not by a filter that would bring the SELECT policies in.
+  for (const command of ['UPDATE', 'DELETE'] as const) {
+    test(`${table}: ${command} of another tenant's row affects 0 rows`, async ({ task }) => {
+      const check = defineCheck(task, { id: idOf(`${command.toLowerCase()}-other-tenant`), ce: 'CE-23' });
+      const { column, s } = prepared(target, main);
+      const write = await otherTenantWrite(s.probe, { schema, table, tenantColumn: column }, command, {
+        actor: s.tenantA,
+        other: s.tenantB,
+        tenantTables: isolationTables,
+      });
+      const outcome = describeOtherTenantWrite(write);
+      const ok = otherTenantContained(write);
+      check.measureAll({
+        outcome,
+        ownRows: write.ownRows,
+        otherTenantRows: write.otherRows,
+        otherTenantRowsAffected: write.otherTouched,
+        error: write.outcome.kind === 'ran' ? null : write.outcome.message,
+      });
+      check.matrix({ table, command, context: 'other-tenant', outcome, expected: 'denied', ok });
+      expect(write.otherRows, `${table} has no rows of tenant B to protect`).toBeGreaterThan(0);
+      expect(
+        ok,
+        `a WHERE-less ${command} as tenant A reached beyond its own rows of ${table}: ${outcome}${write.outcome.kind === 'ran' ? '' : ` — ${write.outcome.message}`}`,
+      ).toBe(true);
     });
-    expect(
-      result.ok ? result.rowCount : result.message,
-      `UPDATE as tenant A reached tenant B's rows of ${table}`,
-    ).toBe(0);
-  });
-
-  test(`${table}: DELETE of another tenant's row affects 0 rows`, async ({ task }) => {
-    const check = defineCheck(task, { id: idOf('delete-other-tenant'), ce: 'CE-23' });
-    const { column, s } = prepared(target, main);
-    const result = await s.probe.attempt(
-      { kind: 'tenant', tenantId: s.tenantA },
-      `DELETE FROM ${name} WHERE ${quoteIdent(column)} = $1`,
-      [s.tenantB],
-    );
-    const ok = result.ok && result.rowCount === 0;
-    check.measure('outcome', describeObservation(result, 'rows affected'));
-    check.matrix({
-      table,
-      command: 'DELETE',
-      context: 'other-tenant',
-      outcome: describeObservation(result, 'rows affected'),
-      expected: 'denied',
-      ok,
-    });
-    expect(
-      result.ok ? result.rowCount : result.message,
-      `DELETE as tenant A reached tenant B's rows of ${table}`,
-    ).toBe(0);
-  });
+  }
 
   test(`${table}: INSERT of a row for another tenant is refused`, async ({ task }) => {
     const check = defineCheck(task, { id: idOf('insert-other-tenant'), ce: 'CE-23' });
@@ -398,16 +388,21 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       const check = defineCheck(task, { id: idOf(`${command.toLowerCase()}-no-tenant`), ce: 'CE-23' });
       const { column } = prepared(target, main);
       prepared(target, unset);
-      const col = quoteIdent(column);
-      const sql =
-        command === 'UPDATE'
-          ? `UPDATE ${name} SET ${col} = ${col} WHERE ${col} = $1`
-          : `DELETE FROM ${name} WHERE ${col} = $1`;
-      const empty = await session(main).probe.attempt({ kind: 'no-tenant' }, sql, [session(main).tenantA]);
-      const never = await session(unset).probe.attempt({ kind: 'unset' }, sql, [session(unset).tenantA]);
-      const ok = refusedOrNone(empty) && refusedOrNone(never);
-      const outcome = `empty: ${describeObservation(empty, 'rows affected')}; unset: ${describeObservation(never, 'rows affected')}`;
-      check.measure('outcome', outcome);
+      // WHERE-less, as in the other-tenant probes: with no tenant every row is someone else's.
+      const writeTarget = { schema, table, tenantColumn: column };
+      const run = (s: IsolationSession, context: ProbeContext): Promise<WriteOutcome> =>
+        noTenantWrite(s.probe, writeTarget, command, context, {
+          tenantId: s.tenantA,
+          tenantSetting: tenancy.tenantSetting,
+        });
+      const empty = await run(session(main), { kind: 'no-tenant' });
+      const never = await run(session(unset), { kind: 'unset' });
+      const ok = noTenantContained(empty) && noTenantContained(never);
+      const outcome = `empty: ${describeWriteOutcome(empty)}; unset: ${describeWriteOutcome(never)}`;
+      check.measureAll({
+        outcome,
+        errors: [empty, never].flatMap((o) => (o.kind === 'ran' ? [] : [`${o.code}: ${o.message}`])),
+      });
       check.matrix({ table, command, context: 'no-tenant', outcome, expected: 'denied', ok });
       expect(ok, `${command} on ${table} reached rows with no tenant set (fail open): ${outcome}`).toBe(true);
     });

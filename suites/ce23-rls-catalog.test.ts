@@ -6,6 +6,7 @@ import {
   tablesOwnedByAppRole,
 } from '../helpers/catalog/leak-paths.ts';
 import { readRlsCoverage } from '../helpers/catalog/rls-coverage.ts';
+import { policyKeyProblems, readAppPolicies } from '../helpers/catalog/rls-policy-keys.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
 import { WELL_KNOWN_CHECK_IDS, checkId, defineCheck } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
@@ -25,6 +26,7 @@ const catalog = await (async () => {
     const forceTables = [...new Set([...tenancy.forceRlsTables, ...discoveredNames])];
     return {
       discoveredNames,
+      tenantColumns: new Map(discovered.map((table) => [table.table, table.tenantColumn])),
       tables,
       forceTables,
       coverage: await readRlsCoverage(client, schema, tables),
@@ -32,6 +34,7 @@ const catalog = await (async () => {
       owned: await tablesOwnedByAppRole(client, schema, tables, tenancy.appRole),
       views: await readViewPaths(client, schema, tables, tenancy.appRole),
       functions: await readDefinerFunctions(client, schema, tables, tenancy.appRole),
+      appPolicies: await readAppPolicies(client, schema, tables, tenancy.appRole, tenancy.tenantSetting),
     };
   } finally {
     client.release();
@@ -110,6 +113,33 @@ describe.each(tables)('CE-23 %s (catalog)', (table) => {
     });
     expect(state?.exists, absent).toBe(true);
     expect(policies.length, `${table} has no RLS policy`).toBeGreaterThan(0);
+  });
+
+  test(`${table}: every permissive policy for ${tenancy.appRole} is keyed on the tenant`, ({ task }) => {
+    const check = defineCheck(task, {
+      id: checkId('CE-23', 'rls', table, 'policies-keyed-on-tenant'),
+      ce: 'CE-23',
+    });
+    const tenantColumn = catalog.tenantColumns.get(table);
+    const policies = catalog.appPolicies.filter((policy) => policy.table === table);
+    const problems =
+      tenantColumn === undefined
+        ? []
+        : policies.flatMap((policy) => policyKeyProblems(policy, tenantColumn, tenancy.tenantSetting));
+    check.measureAll({
+      tenantColumn: tenantColumn ?? null,
+      policies: policies.length,
+      restrictive: policies.filter((policy) => !policy.permissive).length,
+      problems: problems.length,
+    });
+    check.offending(problems.map((problem) => ({ table, problem })));
+    // The behaviour probes prove isolation for the statements they try; this closes the gap for
+    // the ones they do not: no permissive policy may let a command through without the tenant key.
+    expect(
+      tenantColumn,
+      `${table} is not tenant-scoped in ${schema} (missing, or without ${tenancy.tenantKey})`,
+    ).toBeDefined();
+    expect(problems, `policies of ${table} not keyed on the tenant`).toEqual([]);
   });
 
   test(`${table}: FORCE ROW LEVEL SECURITY is set, so the owner is bound too`, ({ task }) => {

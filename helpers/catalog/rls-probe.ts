@@ -38,6 +38,35 @@ export function isRlsRefusalOf(observation: Observation<unknown>, table: string)
   );
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether a failed statement was refused by `table`'s OWN access control: its privileges (checked when
+ * the statement starts, before any row is read) or its row-level-security policies (`42501` naming
+ * `table`, with or without a policy name). A `42501` naming another table — say a trigger's audit row
+ * refused by that table's policy — is not: it is raised by what the statement did to rows.
+ */
+export function isAccessRefusalOf(observation: Observation<unknown>, table: string): boolean {
+  if (observation.ok || observation.code !== '42501') return false;
+  const name = escapeRegExp(table);
+  return new RegExp(
+    `permission denied for table ${name}$|row-level security policy (?:"[^"]*" )?for table "${name}"`,
+  ).test(observation.message);
+}
+
+/**
+ * Whether a failed statement was refused because the tenant setting itself is missing or empty — the
+ * fail-closed style of policies that read it without `missing_ok` (`42704`, naming the setting) or
+ * cast '' straight to the key type (`22P02` on an empty input). Only meaningful with no tenant set.
+ */
+export function isSettingRefusal(observation: Observation<unknown>, tenantSetting: string): boolean {
+  if (observation.ok) return false;
+  if (observation.code === '42704') return observation.message.includes(`"${tenantSetting}"`);
+  return observation.code === '22P02' && observation.message.endsWith(': ""');
+}
+
 /** Short text of an observation, for the access matrix: `3 rows`, `refused 42501`. */
 export function describeObservation(observation: Observation<unknown>, noun = 'rows'): string {
   if (!observation.ok) return `refused ${observation.code}`;
@@ -106,6 +135,24 @@ export class RlsProbe {
       await this.#client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
       await this.#client.query('SET LOCAL ROLE NONE');
     }
+  }
+
+  /**
+   * md5 of each of `table`'s rows of `tenantId` (its whole text form), read as the owner, sorted: a
+   * multiset to compare before and after a statement, so a changed row and a removed row both count.
+   */
+  async rowDigests(
+    schema: string,
+    table: string,
+    tenantColumn: string,
+    tenantId: string,
+  ): Promise<readonly string[]> {
+    const result = await this.#client.query<{ digest: string }>(
+      `SELECT md5(t::text) AS digest FROM ${qualifiedName(schema, table)} AS t
+        WHERE t.${quoteIdent(tenantColumn)}::text = $1 ORDER BY 1`,
+      [tenantId],
+    );
+    return result.rows.map((row) => row.digest);
   }
 
   /** Count and checksum of `table`'s rows of `tenantId`, read as the owner (the source of truth). */

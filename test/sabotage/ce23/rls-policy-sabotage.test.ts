@@ -12,6 +12,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
         'ce23.rls.alerts.delete-other-tenant',
         'ce23.rls.alerts.select-no-tenant',
         'ce23.rls.alerts.other-tenant-unchanged',
+        // USING (true) on a permissive policy: the catalog check names it too.
+        'ce23.rls.alerts.policies-keyed-on-tenant',
       ],
       mayAlsoFail: ['ce23.rls.alerts.'],
     });
@@ -24,6 +26,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
         'ce23.rls.stakeholders.insert-other-tenant',
         'ce23.rls.stakeholders.insert-no-tenant',
         'ce23.rls.stakeholders.other-tenant-unchanged',
+        // WITH CHECK (true) on a permissive policy: the catalog check names it too.
+        'ce23.rls.stakeholders.policies-keyed-on-tenant',
       ],
     });
   });
@@ -43,7 +47,36 @@ describe('sabotage: weakened policies (CE-23)', () => {
   test('an UPDATE policy WITH CHECK (true) on wbs_items fails ce23.rls.wbs_items.update-move-to-other-tenant', async () => {
     await runCe23Sabotage({
       sql: 'update-with-check-true.sql',
-      mustFail: ['ce23.rls.wbs_items.update-move-to-other-tenant'],
+      // WITH CHECK (true) on a permissive policy: the catalog check names it too.
+      mustFail: [
+        'ce23.rls.wbs_items.update-move-to-other-tenant',
+        'ce23.rls.wbs_items.policies-keyed-on-tenant',
+      ],
+    });
+  });
+
+  test('a per-command DELETE policy USING (true) on projects fails ce23.rls.projects.delete-other-tenant', async () => {
+    await runCe23Sabotage({
+      sql: 'delete-using-true.sql',
+      mustFail: [
+        'ce23.rls.projects.delete-other-tenant',
+        'ce23.rls.projects.delete-no-tenant',
+        'ce23.rls.projects.policies-keyed-on-tenant',
+      ],
+    });
+  });
+
+  test('a per-command UPDATE policy USING (true) on analyses fails ce23.rls.analyses.update-other-tenant', async () => {
+    await runCe23Sabotage({
+      sql: 'update-using-true.sql',
+      mustFail: [
+        'ce23.rls.analyses.update-other-tenant',
+        'ce23.rls.analyses.update-no-tenant',
+        'ce23.rls.analyses.policies-keyed-on-tenant',
+        // With no WITH CHECK, USING (true) also checks the new row: A's WHERE-less move to B reaches
+        // every tenant's rows and fails on their foreign keys instead of the policy.
+        'ce23.rls.analyses.update-move-to-other-tenant',
+      ],
     });
   });
 

@@ -1,0 +1,195 @@
+import type { IsolationTable } from '../../fixtures/seed-isolation-tenants.ts';
+import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { deleteTenantRows, referencingTables } from './rls-dependents.ts';
+import {
+  isAccessRefusalOf,
+  isSettingRefusal,
+  type Observation,
+  type ProbeContext,
+  type RlsProbe,
+} from './rls-probe.ts';
+
+/** The two commands whose reach over other tenants' rows is probed without a WHERE. */
+export type WriteCommand = 'UPDATE' | 'DELETE';
+
+/** A tenant-scoped table and the column that carries its tenant. */
+export interface WriteTarget {
+  readonly schema: string;
+  readonly table: string;
+  readonly tenantColumn: string;
+}
+
+/**
+ * How a WHERE-less UPDATE or DELETE ended: it ran (and affected `rowCount` rows of the table), it was
+ * refused by the table's own access control before reaching a row, or it failed for any other reason —
+ * a foreign key, a trigger, another table's policy — which means it was acting on rows, so its
+ * failure proves nothing about isolation.
+ */
+export type WriteOutcome =
+  | { readonly kind: 'ran'; readonly rowCount: number }
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string }
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string };
+
+/** A WHERE-less write as tenant A, judged by what it did to tenant B's rows. */
+export interface OtherTenantWrite {
+  readonly outcome: WriteOutcome;
+  /** Tenant A's own rows before the statement: all a contained statement may affect. */
+  readonly ownRows: number;
+  /** Tenant B's rows before the statement. */
+  readonly otherRows: number;
+  /** Tenant B's rows the statement changed or removed (0 when it did not run). */
+  readonly otherTouched: number;
+}
+
+/**
+ * The probe statement: `DELETE FROM t`, or `UPDATE t SET <tenant column> = $1` with $1 the acting
+ * tenant. It reads no column of the table — no WHERE, no RETURNING, and a constant on the right of
+ * SET (`SET c = c` reads `c`) — because a statement that reads a column needs SELECT rights, and
+ * PostgreSQL then also applies the SELECT policies, which would hide a broken UPDATE or DELETE policy.
+ * Setting the tenant column to the acting tenant is a no-op on that tenant's own rows.
+ */
+export function whereLessSql(command: WriteCommand, target: WriteTarget): string {
+  const name = qualifiedName(target.schema, target.table);
+  return command === 'DELETE'
+    ? `DELETE FROM ${name}`
+    : `UPDATE ${name} SET ${quoteIdent(target.tenantColumn)} = $1`;
+}
+
+/**
+ * Sorts a failed write into refused or failed. A refusal is only what `table`'s own privileges or
+ * policies raise — or, with no tenant set (`tenantSetting` given), the policy rejecting the missing
+ * or empty setting. Everything else (23503 from a foreign key, 42501 from the audit table's policy on
+ * a trigger's row, …) is raised by work done on rows the statement reached: counting it as "denied"
+ * would let a leak that happens to trip a constraint pass.
+ */
+export function classifyWrite(
+  observation: Observation<unknown>,
+  table: string,
+  tenantSetting?: string,
+): WriteOutcome {
+  if (observation.ok) return { kind: 'ran', rowCount: observation.rowCount };
+  const refused =
+    isAccessRefusalOf(observation, table) ||
+    (tenantSetting !== undefined && isSettingRefusal(observation, tenantSetting));
+  return { kind: refused ? 'refused' : 'failed', code: observation.code, message: observation.message };
+}
+
+/** How many of `before`'s rows (digests) have no identical row in `after`: changed or removed. */
+export function rowsChanged(before: readonly string[], after: readonly string[]): number {
+  const left = new Map<string, number>();
+  for (const digest of after) left.set(digest, (left.get(digest) ?? 0) + 1);
+  let changed = 0;
+  for (const digest of before) {
+    const count = left.get(digest) ?? 0;
+    if (count === 0) changed += 1;
+    else left.set(digest, count - 1);
+  }
+  return changed;
+}
+
+/**
+ * Runs the WHERE-less `command` as tenant `actor` and reads tenant `other`'s rows as the owner right
+ * after it, inside one savepoint that is then rolled back.
+ *
+ * For DELETE, `actor`'s rows of the tenant tables that reference `target` (directly or not) are
+ * deleted first, as the owner: the statement legitimately deletes the actor's own rows, and their
+ * dependents would otherwise raise RESTRICT / NO ACTION errors that abort it — an error that is not a
+ * refusal, so a healthy schema would fail. With them gone, the only rows the statement can reach
+ * that trigger such an error belong to someone else. A referencing table that is not tenant-scoped is
+ * left alone: if it holds references to the actor's rows, the statement fails, and so does the check,
+ * with that error in its message — it never passes for it.
+ */
+export async function otherTenantWrite(
+  probe: RlsProbe,
+  target: WriteTarget,
+  command: WriteCommand,
+  tenants: {
+    readonly actor: string;
+    readonly other: string;
+    /** Every seeded tenant table, for clearing the actor's referencing rows before a DELETE. */
+    readonly tenantTables: readonly IsolationTable[];
+  },
+): Promise<OtherTenantWrite> {
+  const { schema, table, tenantColumn } = target;
+  return probe.rolledBack(async () => {
+    if (command === 'DELETE') {
+      const referencing = new Set(await referencingTables(probe.client, schema, table));
+      const dependents = tenants.tenantTables.filter((t) => referencing.has(t.table));
+      await deleteTenantRows(probe.client, schema, dependents, tenants.actor);
+    }
+    const own = await probe.fingerprint(schema, table, tenantColumn, tenants.actor);
+    const before = await probe.rowDigests(schema, table, tenantColumn, tenants.other);
+    // keep: the statement's effects stay until the digests below are read (this scope rolls them back).
+    const observation = await probe.attempt(
+      { kind: 'tenant', tenantId: tenants.actor },
+      whereLessSql(command, target),
+      command === 'UPDATE' ? [tenants.actor] : [],
+      { keep: true },
+    );
+    // A failed statement changed nothing; the outcome says whether that failure counts as a refusal.
+    const after = observation.ok
+      ? await probe.rowDigests(schema, table, tenantColumn, tenants.other)
+      : before;
+    return {
+      outcome: classifyWrite(observation, table),
+      ownRows: own.rows,
+      otherRows: before.length,
+      otherTouched: rowsChanged(before, after),
+    };
+  });
+}
+
+/**
+ * Runs the WHERE-less `command` with no tenant (`context`: the setting empty, or never defined) and
+ * rolls it back. With no tenant every row is another tenant's, so the rows it affected are the measure;
+ * for UPDATE the tenant column is set to `tenantId`, an existing tenant's id.
+ */
+export async function noTenantWrite(
+  probe: RlsProbe,
+  target: WriteTarget,
+  command: WriteCommand,
+  context: ProbeContext,
+  options: { readonly tenantId: string; readonly tenantSetting: string },
+): Promise<WriteOutcome> {
+  const observation = await probe.attempt(
+    context,
+    whereLessSql(command, target),
+    command === 'UPDATE' ? [options.tenantId] : [],
+  );
+  return classifyWrite(observation, target.table, options.tenantSetting);
+}
+
+/**
+ * Tenant A's write stayed in its own tenant: none of B's rows touched and no more rows affected than A
+ * owns (which also catches reaching a third tenant's rows), or refused by the table itself.
+ */
+export function otherTenantContained(write: OtherTenantWrite): boolean {
+  const { outcome } = write;
+  if (outcome.kind === 'refused') return true;
+  return outcome.kind === 'ran' && write.otherTouched === 0 && outcome.rowCount <= write.ownRows;
+}
+
+/** A write with no tenant reached nothing: 0 rows, or refused by the table itself. */
+export function noTenantContained(outcome: WriteOutcome): boolean {
+  return outcome.kind === 'refused' || (outcome.kind === 'ran' && outcome.rowCount === 0);
+}
+
+/** For the access matrix: `0 rows affected`, `refused 42501`, `failed 23503 (not a refusal)`. */
+export function describeWriteOutcome(outcome: WriteOutcome): string {
+  if (outcome.kind === 'ran')
+    return `${outcome.rowCount} ${outcome.rowCount === 1 ? 'row' : 'rows'} affected`;
+  if (outcome.kind === 'refused') return `refused ${outcome.code}`;
+  return `failed ${outcome.code} (not a refusal)`;
+}
+
+/** For the access matrix: `0 of B's 3 rows affected (A's own: 2)`, `… (8 in all; A owns 2)`. */
+export function describeOtherTenantWrite(write: OtherTenantWrite): string {
+  const { outcome } = write;
+  if (outcome.kind !== 'ran') return describeWriteOutcome(outcome);
+  const rest =
+    outcome.rowCount <= write.ownRows
+      ? `A's own: ${outcome.rowCount}`
+      : `${outcome.rowCount} in all; A owns ${write.ownRows}`;
+  const noun = write.otherRows === 1 ? 'row' : 'rows';
+  return `${write.otherTouched} of B's ${write.otherRows} ${noun} affected (${rest})`;
+}
