@@ -81,10 +81,17 @@ describe('CE-20 pre-migration environment validation', () => {
 
   test('backup restoration tested in an isolated database: every table restores with its row count', async ({
     task,
+    skip,
   }) => {
     const check = defineCheck(task, { id: 'ce20.backup.restore-tested', ce: 'CE-20' });
     expect(run.backup.ok, 'no backup to restore').toBe(true);
     if (run.backup.ok !== true) return;
+    if (run.preflight.tables.length === 0) {
+      // A fresh database (the `local` project): restoring nothing proves nothing. CE-21's mirror and
+      // CE-27's cycle restore populated backups in every run.
+      skip('the database had no tables before the run, so there is nothing to restore');
+      return;
+    }
     const restored = await rehearseRestore(run.backup.value.path, inject('databaseUrl'));
     const restoredRows = new Map(restored.tables.map((table) => [table.table, table.rows]));
     const mismatches = run.preflight.tables
