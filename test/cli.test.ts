@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../helpers/database-connection.ts';
+import { versionOf } from './support/database-facts.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
@@ -32,16 +32,6 @@ function cli(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-async function versionOf(url: string): Promise<string | undefined> {
-  const client = await connectClient(url);
-  try {
-    return (await client.query<{ version_num: string }>('SELECT version_num FROM alembic_version')).rows[0]
-      ?.version_num;
-  } finally {
-    await client.end();
-  }
 }
 
 describe('migration-gate CLI', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/database-connection.ts';
 import { runGate } from '../../support/run-gate.ts';
+import { runVitestCli } from '../../support/run-vitest-cli.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
@@ -20,22 +20,11 @@ async function execute(url: string, sql: string): Promise<void> {
   }
 }
 
-/** Runs the real `staging` gate as a user would, in a child process. */
-function runStagingCli(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'staging'], {
-      env: { ...process.env, ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 describe('sabotage: environment and backups (CE-20)', () => {
   test('an unreachable database stops the gate before any check, with one sentence and a non-zero exit', async () => {
-    const result = await runStagingCli({ DATABASE_URL: 'postgresql://gate:hunter2@127.0.0.1:1/staging' });
+    const result = await runVitestCli('staging', {
+      DATABASE_URL: 'postgresql://gate:hunter2@127.0.0.1:1/staging',
+    });
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(
       'Cannot connect to PostgreSQL at 127.0.0.1:1: the connection was refused',

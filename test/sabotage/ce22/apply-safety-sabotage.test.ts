@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,19 +6,11 @@ import { connectClient } from '../../../helpers/database-connection.ts';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
 import { copyMigrations } from '../../support/migrations-copy.ts';
 import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
+import { versionOf } from '../../support/database-facts.ts';
+import { runVitestCli } from '../../support/run-vitest-cli.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
-
-async function versionOf(url: string): Promise<string | undefined> {
-  const client = await connectClient(url);
-  try {
-    return (await client.query<{ version_num: string }>('SELECT version_num FROM alembic_version')).rows[0]
-      ?.version_num;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('sabotage: applying migrations safely (CE-22)', () => {
   test('with no backup possible, MIGRATION_GATE_APPLY=1 applies nothing and ce22.migrations.executed fails', async () => {
@@ -55,19 +46,10 @@ describe('sabotage: applying migrations safely (CE-22)', () => {
 
   test('the local project refuses to migrate and seed a database given by URL unless it is declared throw-away', async () => {
     await using db = await createScratchDatabase(adminUrl);
-    const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'local'], {
-        env: {
-          ...process.env,
-          MIGRATION_GATE_PROVIDER: 'url',
-          DATABASE_URL: db.url,
-          MIGRATION_GATE_THROWAWAY: '',
-        },
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.on('close', (code) => resolve({ code, output }));
+    const result = await runVitestCli('local', {
+      MIGRATION_GATE_PROVIDER: 'url',
+      DATABASE_URL: db.url,
+      MIGRATION_GATE_THROWAWAY: '',
     });
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(
