@@ -39,4 +39,50 @@ describe('database fingerprint', () => {
       await client.end();
     }
   });
+
+  test('is independent of row order, and a changed or duplicated row changes it', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      await client.query(`CREATE TABLE forward (id int, label text, at timestamptz);
+        CREATE TABLE backward (id int, label text, at timestamptz);
+        INSERT INTO forward SELECT g, 'row ' || g, '2026-01-01'::timestamptz + g * interval '1 hour'
+          FROM generate_series(1, 5000) g ORDER BY g;
+        INSERT INTO backward SELECT g, 'row ' || g, '2026-01-01'::timestamptz + g * interval '1 hour'
+          FROM generate_series(1, 5000) g ORDER BY g DESC;`);
+      const checksumOf = async (table: string): Promise<string | undefined> =>
+        (await takeSnapshot(client)).tables.find((t) => t.table === `public.${table}`)?.checksum;
+      const forward = await checksumOf('forward');
+      expect(forward).toMatch(/^-?\d+:-?\d+$/);
+      expect(await checksumOf('backward')).toBe(forward);
+
+      await client.query(`UPDATE backward SET label = 'row 4242!' WHERE id = 4242`);
+      const changed = await checksumOf('backward');
+      expect(changed).not.toBe(forward);
+      await client.query(`UPDATE backward SET label = 'row 4242' WHERE id = 4242`);
+      expect(await checksumOf('backward')).toBe(forward);
+
+      // Two equal rows cancel out of an XOR; the sums still tell {x, x} from {y, y}.
+      await client.query(`CREATE TABLE pair_x (v text); CREATE TABLE pair_y (v text);
+        INSERT INTO pair_x VALUES ('x'), ('x'); INSERT INTO pair_y VALUES ('y'), ('y');`);
+      expect(await checksumOf('pair_x')).not.toBe(await checksumOf('pair_y'));
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('reports the rows per second of large tables', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      await client.query(`CREATE TABLE big AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 20000) g;
+        CREATE TABLE small (id int); ANALYZE big; ANALYZE small;`);
+      const seen: { table: string; rows: number; rowsPerSecond: number }[] = [];
+      await takeSnapshot(client, 'public', { largeTableRows: 10_000, onLargeTable: (p) => seen.push(p) });
+      expect(seen.map((p) => [p.table, p.rows])).toEqual([['public.big', 20000]]);
+      expect(seen[0]?.rowsPerSecond).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  });
 });
