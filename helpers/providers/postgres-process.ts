@@ -49,7 +49,11 @@ export function startPostmaster(
   timeoutMs: number,
 ): Promise<Postmaster> {
   return new Promise((resolve, reject) => {
-    const child = spawn(postgres, args, { ...account, env: ENVIRONMENT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(postgres, args, {
+      ...account,
+      env: ENVIRONMENT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     let log = '';
     let ready = false;
@@ -75,7 +79,8 @@ export function startPostmaster(
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (!ready) reject(new Error(`postgres exited with ${signal ?? `code ${code ?? '?'}`}: ${lastLines(log, 3)}`));
+      if (!ready)
+        reject(new Error(`postgres exited with ${signal ?? `code ${code ?? '?'}`}: ${lastLines(log, 3)}`));
     });
   });
 }
