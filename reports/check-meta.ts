@@ -81,6 +81,8 @@ export interface CheckMeta {
   readonly metric?: CheckMetric;
   /** Full listings, in the order recorded; see {@link CheckRecorder.inventory}. */
   readonly inventories?: readonly CheckInventory[];
+  /** Why the check cannot judge anything here; see {@link CheckRecorder.notApplicable}. */
+  readonly notApplicable?: string;
 }
 
 declare module 'vitest' {
@@ -120,6 +122,35 @@ export interface CheckRecorder {
    * {@link MAX_INVENTORY_ROWS} are counted, not kept.
    */
   inventory(title: string, rows: readonly Readonly<Record<string, JsonValue>>[]): CheckRecorder;
+  /**
+   * Marks the check "not applicable" because what it judges is absent (the config leaves the input out,
+   * the schema has no such object). The reporter shows it as `not applicable — <reason>`: never a pass,
+   * never a failure. Stop the test right after with the context's `skip(reason)`:
+   * `check.notApplicable(reason); return skip(reason);` — or use {@link notApplicable}.
+   */
+  notApplicable(reason: string): CheckRecorder;
+}
+
+/** The part of Vitest's test context that {@link notApplicable} needs. */
+export interface SkippableContext {
+  readonly skip: (note?: string) => never;
+}
+
+/**
+ * Records `reason` as why `check` is not applicable and stops the test (Vitest's `skip`).
+ *
+ * @example
+ * ```ts
+ * test('audit trigger records writes', ({ task, skip }) => {
+ *   const check = defineCheck(task, { id: 'ce25.integrity.audit.trigger', ce: 'CE-25' });
+ *   if (integrity.audit === undefined) notApplicable({ skip }, check, 'the config names no audit table');
+ *   …
+ * });
+ * ```
+ */
+export function notApplicable(context: SkippableContext, check: CheckRecorder, reason: string): never {
+  check.notApplicable(reason);
+  return context.skip(reason);
 }
 
 /** The part of Vitest's test context `task` that {@link defineCheck} needs. */
@@ -148,6 +179,7 @@ export function defineCheck(
   let offendingTotal: number | undefined;
   let metric: CheckMetric | undefined;
   const inventories: CheckInventory[] = [];
+  let notApplicableReason: string | undefined;
 
   const publish = (): void => {
     task.meta.check = {
@@ -158,6 +190,7 @@ export function defineCheck(
       ...(cells.length === 0 ? {} : { accessMatrix: [...cells] }),
       ...(metric === undefined ? {} : { metric }),
       ...(inventories.length === 0 ? {} : { inventories: [...inventories] }),
+      ...(notApplicableReason === undefined ? {} : { notApplicable: notApplicableReason }),
     };
   };
 
@@ -208,6 +241,14 @@ export function defineCheck(
       const existing = inventories.findIndex((inventory) => inventory.title === title);
       if (existing === -1) inventories.push(recorded);
       else inventories[existing] = recorded;
+      publish();
+      return recorder;
+    },
+    notApplicable(reason) {
+      if (reason.trim().length === 0) {
+        throw new Error(`Check ${init.id}: "not applicable" needs a reason a reviewer can read.`);
+      }
+      notApplicableReason = reason;
       publish();
       return recorder;
     },

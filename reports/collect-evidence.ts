@@ -66,11 +66,21 @@ export function checkFromTestCase(testCase: TestCase, definitions: readonly Gate
   const ce = meta?.ce ?? ceFromModulePath(file);
   const result = testCase.result();
   const root = testCase.project.config.root;
-  const status = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
+  // A check that declared itself not applicable and then stopped is that, whatever else it is;
+  // one that failed after declaring it still failed.
+  const notApplicable = meta?.notApplicable !== undefined && result.state !== 'failed';
+  const status = notApplicable
+    ? 'not-applicable'
+    : result.state === 'failed'
+      ? 'failed'
+      : result.state === 'passed'
+        ? 'passed'
+        : 'skipped';
   const errors: readonly EvidenceError[] =
     result.state === 'failed' ? result.errors.map((error) => toEvidenceError(error, root)) : [];
-  const skipReason =
-    result.state === 'skipped'
+  const skipReason = notApplicable
+    ? (meta?.notApplicable ?? null)
+    : result.state === 'skipped'
       ? (result.note ?? skipReasonOf(testCase))
       : result.state === 'pending'
         ? 'did not finish'
@@ -84,7 +94,8 @@ export function checkFromTestCase(testCase: TestCase, definitions: readonly Gate
     fullName: testCase.fullName,
     file,
     status,
-    durationMs: status === 'skipped' ? null : (testCase.diagnostic()?.duration ?? null),
+    durationMs:
+      status === 'skipped' || status === 'not-applicable' ? null : (testCase.diagnostic()?.duration ?? null),
     measured: meta?.measured ?? {},
     offending,
     offendingTotal: meta?.offendingTotal ?? offending.length,

@@ -9,12 +9,17 @@ import type { JsonObject, JsonValue } from './json-value.ts';
 /**
  * Version of the `evidence.json` shape; bump major on a breaking change of the schema, minor on an
  * addition (1.1.0 added `checks[].inventories`; 1.2.0 added `gates[].bySection`,
- * `gates[].sectionsNotRun` and `mandatoryChecks`).
+ * `gates[].sectionsNotRun` and `mandatoryChecks`; 1.3.0 added the `not-applicable` status and
+ * `notApplicable` counts).
  */
-export const EVIDENCE_SCHEMA_VERSION = '1.2.0';
+export const EVIDENCE_SCHEMA_VERSION = '1.3.0';
 
-export const CHECK_STATUSES = ['passed', 'failed', 'skipped'] as const;
-/** `skipped` covers `.skip`, `.todo`, `ctx.skip()` and tests not run because of a filter. */
+export const CHECK_STATUSES = ['passed', 'failed', 'skipped', 'not-applicable'] as const;
+/**
+ * `skipped` covers `.skip`, `.todo`, `ctx.skip()` and tests not run because of a filter.
+ * `not-applicable`: the check could not judge anything here (its input is absent from the config or the
+ * database), with the reason in `skipReason`; like `skipped` it neither passes nor fails a gate.
+ */
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** An error a check or the run raised: plain text, no ANSI, passwords redacted. */
@@ -60,7 +65,7 @@ export interface CheckEvidence {
   /** Full listings the check recorded, in the order recorded; empty when none. */
   readonly inventories: readonly InventoryEvidence[];
   readonly errors: readonly EvidenceError[];
-  /** Why it was skipped (`ctx.skip(note)`, `todo`, …), when skipped. */
+  /** Why it was skipped (`ctx.skip(note)`, `todo`, …) or why it is not applicable. */
   readonly skipReason: string | null;
   /** Messages the test added with `annotate()`. */
   readonly notes: readonly string[];
@@ -115,6 +120,8 @@ export interface CheckCounts {
   readonly passed: number;
   readonly failed: number;
   readonly skipped: number;
+  /** Checks that reported `not-applicable` (counted apart from `skipped`). */
+  readonly notApplicable: number;
   readonly total: number;
 }
 

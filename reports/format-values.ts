@@ -30,6 +30,8 @@ export function formatStatus(status: CheckStatus): string {
       return '❌ FAILED';
     case 'skipped':
       return '⏭️ skipped';
+    case 'not-applicable':
+      return '➖ not applicable';
   }
 }
 

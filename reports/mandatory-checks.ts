@@ -10,7 +10,8 @@ import type { CheckEvidence, MandatoryCheckResult, MandatoryCheckStatus } from '
 function statusOf(checks: readonly CheckEvidence[]): MandatoryCheckStatus {
   if (checks.some((check) => check.status === 'failed')) return 'failed';
   if (checks.some((check) => check.status === 'passed')) return 'passed';
-  return checks.length > 0 ? 'skipped' : 'missing';
+  if (checks.some((check) => check.status === 'skipped')) return 'skipped';
+  return checks.length > 0 ? 'not-applicable' : 'missing';
 }
 
 /** The result of each id of `ids` among `checks`, in the order of `ids`. */
@@ -22,7 +23,9 @@ export function evaluateMandatoryChecks(
     const matching = checks.filter((check) => check.id === id);
     const status = statusOf(matching);
     const skipReason =
-      status === 'skipped' ? (matching.find((check) => check.skipReason !== null)?.skipReason ?? null) : null;
+      status === 'skipped' || status === 'not-applicable'
+        ? (matching.find((check) => check.skipReason !== null)?.skipReason ?? null)
+        : null;
     return { id, status, skipReason };
   });
 }
@@ -40,5 +43,7 @@ export function describeMandatoryCheck(result: MandatoryCheckResult): string | n
       return `Mandatory check ${result.id} did not run`;
     case 'skipped':
       return `Mandatory check ${result.id} did not run (skipped${result.skipReason === null ? '' : `: ${result.skipReason}`})`;
+    case 'not-applicable':
+      return `Mandatory check ${result.id} is not applicable${result.skipReason === null ? '' : ` (${result.skipReason})`}, so it proves nothing`;
   }
 }

@@ -58,6 +58,19 @@ function renderMetrics(checks: readonly CheckEvidence[]): string | null {
   ]);
 }
 
+function renderNotApplicable(checks: readonly CheckEvidence[]): string | null {
+  const listed = checks.filter((check) => check.status === 'not-applicable');
+  if (listed.length === 0) return null;
+  return document([
+    '## Not applicable',
+    'These checks had nothing to judge in this schema or configuration. They are not evidence either way: they neither pass nor fail a gate.',
+    table(
+      ['Check', 'Test', 'Why not applicable'],
+      listed.map((check) => [inlineCode(check.id), check.fullName, check.skipReason ?? 'not applicable']),
+    ),
+  ]).trimEnd();
+}
+
 function renderSkipped(checks: readonly CheckEvidence[]): string | null {
   const skipped = checks.filter((check) => check.status === 'skipped');
   if (skipped.length === 0) return null;
@@ -86,7 +99,7 @@ export function renderCeReport(ce: CeSection, model: EvidenceModel, evaluation: 
   return document([
     `# ${ce} — ${info.title}`,
     [
-      `**Result: ${formatGateStatus(sectionStatus(counts))}** — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${counts.total} checks).`,
+      `**Result: ${formatGateStatus(sectionStatus(counts))}** — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.notApplicable} not applicable (${counts.total} checks).`,
       '',
       gateLine,
       '',
@@ -102,6 +115,7 @@ export function renderCeReport(ce: CeSection, model: EvidenceModel, evaluation: 
     matrix === null ? null : `## Access matrix\n\n${matrix}`,
     renderMetrics(checks),
     failures.length === 0 ? null : `## Failures\n\n${failures.map(renderFailure).join('\n\n')}`,
+    renderNotApplicable(checks),
     renderSkipped(checks),
   ]);
 }

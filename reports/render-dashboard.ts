@@ -69,16 +69,17 @@ export function renderDashboard(dashboard: Dashboard): string {
     row('Connection leaks', dashboard.connectionLeaks, String),
   ]);
   const coverage = table(
-    ['Suite', 'Passed', 'Failed', 'Skipped', 'Total'],
+    ['Suite', 'Passed', 'Failed', 'Skipped', 'Not applicable', 'Total'],
     [
       ...dashboard.perSection.map(({ ce, counts }) => [
         `${ce} ${CE_SECTION_INFO[ce].title}`,
         ...(counts.total === 0
-          ? ['—', '—', '—', 'not run']
+          ? ['—', '—', '—', '—', 'not run']
           : [
               `${counts.passed}/${counts.total}`,
               String(counts.failed),
               String(counts.skipped),
+              String(counts.notApplicable),
               String(counts.total),
             ]),
       ]),
@@ -87,6 +88,7 @@ export function renderDashboard(dashboard: Dashboard): string {
         `${dashboard.total.passed}/${dashboard.total.total}`,
         String(dashboard.total.failed),
         String(dashboard.total.skipped),
+        String(dashboard.total.notApplicable),
         String(dashboard.total.total),
       ],
     ],

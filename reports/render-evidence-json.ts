@@ -30,7 +30,7 @@ export interface EvidenceDocument {
 }
 
 /** Schema id written into `$schema`, so a reader knows which file documents the shape. */
-export const EVIDENCE_SCHEMA_ID = 'https://migration-gate.dev/schemas/evidence-1.2.0.schema.json';
+export const EVIDENCE_SCHEMA_ID = 'https://migration-gate.dev/schemas/evidence-1.3.0.schema.json';
 
 export function toEvidenceDocument(model: EvidenceModel, evaluation: GateEvaluation): EvidenceDocument {
   return {

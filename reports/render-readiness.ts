@@ -32,7 +32,7 @@ function renderVerdict(model: EvidenceModel, evaluation: GateEvaluation): string
 function renderGates(evaluation: GateEvaluation): string {
   return document([
     table(
-      ['Gate', 'Title', 'CE sections', 'Required', 'Passed', 'Failed', 'Skipped', 'Not run', 'Status'],
+      ['Gate', 'Title', 'CE sections', 'Required', 'Passed', 'Failed', 'Skipped', 'N/A', 'Not run', 'Status'],
       evaluation.gates.map((gate) => [
         gateLabel(gate.id),
         gate.title,
@@ -41,11 +41,12 @@ function renderGates(evaluation: GateEvaluation): string {
         String(gate.counts.passed),
         String(gate.counts.failed),
         String(gate.counts.skipped),
+        String(gate.counts.notApplicable),
         gate.sectionsNotRun.join(', ') || '—',
         formatGateStatus(gate.status),
       ]),
     ),
-    'A gate passes only when every CE section it lists has a passed check and none of its checks failed. Skipped checks neither pass nor fail a gate; a section whose checks were all skipped (or that has none) did not run, and its gate is NOT RUN. The verdict is GO only when every required gate passed, every mandatory check ran and passed, and nothing failed.',
+    'A gate passes only when every CE section it lists has a passed check and none of its checks failed. Skipped and not-applicable (N/A) checks neither pass nor fail a gate; a section whose checks were all skipped or not applicable (or that has none) did not run, and its gate is NOT RUN. The verdict is GO only when every required gate passed, every mandatory check ran and passed, and nothing failed.',
     renderMandatoryChecks(evaluation),
   ]).trimEnd();
 }

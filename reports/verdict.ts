@@ -1,8 +1,9 @@
 /**
  * Gates and the GO / NO-GO verdict, as pure functions of the evidence.
  *
- * - A CE section ran when at least one of its checks passed or failed; skipped checks are listed but
- *   neither pass nor fail anything.
+ * - A CE section ran when at least one of its checks passed or failed; skipped and not-applicable
+ *   checks are listed but neither pass nor fail anything, so a section whose checks are all not
+ *   applicable did not run and its gate cannot pass.
  * - A gate FAILS when any of its checks failed. Otherwise it PASSES only when EVERY section it lists
  *   has a passed check; a gate with a section that did not run is NOT RUN, and names that section.
  * - The verdict is GO only when every required gate PASSED, every mandatory check is present and
@@ -40,12 +41,14 @@ export function countChecks(checks: readonly CheckEvidence[]): CheckCounts {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let notApplicable = 0;
   for (const check of checks) {
     if (check.status === 'passed') passed += 1;
     else if (check.status === 'failed') failed += 1;
+    else if (check.status === 'not-applicable') notApplicable += 1;
     else skipped += 1;
   }
-  return { passed, failed, skipped, total: checks.length };
+  return { passed, failed, skipped, notApplicable, total: checks.length };
 }
 
 /** Status of one CE section: FAIL on a failed check, PASS on a passed one, else NOT RUN. */

@@ -44,6 +44,14 @@ describe('defineCheck', () => {
     expect(task.meta.check?.measured).not.toHaveProperty('baselineMs');
   });
 
+  test('notApplicable records its reason and refuses an empty one', () => {
+    const task = aTask();
+    const check = defineCheck(task, { id: 'ce25.integrity.audit.trigger', ce: 'CE-25' });
+    check.notApplicable('the config names no audit table');
+    expect(task.meta.check?.notApplicable).toBe('the config names no audit table');
+    expect(() => check.notApplicable('  ')).toThrow(/needs a reason/);
+  });
+
   test('works with the task of a real Vitest test context', ({ task }) => {
     const check = defineCheck(task, { id: 'ce20.self.real-context', ce: 'CE-20' });
     check.measure('seen', true);

@@ -67,8 +67,14 @@ test('at least the minimum number of foreign keys', ({ task }) => {
   defineCheck(task, { id: 'ce24.fk.count', ce: 'CE-24' }).measureAll({ count: 18, minimum: 15 });
 });
 `,
-  'suites/ce25-integrity.test.ts': `test('no NULL tenant key', () => {
+  'suites/ce25-integrity.test.ts': `${importMeta}
+test('no NULL tenant key', () => {
   expect(0).toBe(0);
+});
+test('audit trigger records writes', ({ task, skip }) => {
+  const check = defineCheck(task, { id: 'ce25.integrity.audit.trigger', ce: 'CE-25' });
+  check.notApplicable('the config names no audit table');
+  skip('the config names no audit table');
 });
 `,
 };
@@ -142,7 +148,7 @@ describe('gate reporter on a real Vitest run', () => {
       `- Failed check ce23.rls.documents.update-other-tenant — "documents > UPDATE of another tenant's row affects 0 rows" (CE-23, Gate 3)`,
     );
     expect(readiness).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 2 | 3 | CE-24 | ❌ FAIL |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 2 | 3 | 0 | CE-24 | ❌ FAIL |',
     );
     expect(readiness).toContain('| Migrations applied | 5 | ce22.migrations.version |');
 
@@ -237,8 +243,15 @@ describe('gate reporter on a real Vitest run', () => {
     expect(readiness).toMatch(/^Verdict: GO$/m);
     expect(readiness).toContain('| RLS enabled | 14/14 (100 %) | ce23.rls.enabled-count |');
     expect(readiness).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 4 | 0 | 0 | — | ✅ PASS |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 4 | 0 | 0 | 1 | — | ✅ PASS |',
     );
+    const evidence = JSON.parse(await readFile(join(secondDir, 'evidence.json'), 'utf8')) as {
+      checks: { id: string; status: string; skipReason: string | null }[];
+    };
+    expect(evidence.checks.find((check) => check.id === 'ce25.integrity.audit.trigger')).toMatchObject({
+      status: 'not-applicable',
+      skipReason: 'the config names no audit table',
+    });
     expect(second.stdout).toContain(
       `migration-gate: Verdict: GO — ${join(secondDir, 'STAGING_MIGRATION_READINESS_REPORT.md')}\n`,
     );
@@ -277,7 +290,7 @@ describe('gate reporter on a real Vitest run', () => {
     expect(run.exitCode).toBe(1);
     const readiness = await readFile(result?.readinessReport ?? '', 'utf8');
     expect(readiness).toMatch(/^Verdict: NO-GO$/m);
-    expect(readiness).toContain('| yes | 3 | 0 | 0 | CE-25 | ⚪ NOT RUN |');
+    expect(readiness).toContain('| yes | 3 | 0 | 0 | 0 | CE-25 | ⚪ NOT RUN |');
     expect(readiness).toContain('| `ce20.post-run.unchanged` | ⚪ did not run |');
     expect(run.stdout).toContain('  - Mandatory check ce20.post-run.unchanged did not run');
   });

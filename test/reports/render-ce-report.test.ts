@@ -44,7 +44,9 @@ describe('renderCeReport', () => {
   });
 
   test('lists every check of the section with its status and measured values, and only those', () => {
-    expect(report).toContain('**Result: ❌ FAIL** — 2 passed, 1 failed, 1 skipped (4 checks).');
+    expect(report).toContain(
+      '**Result: ❌ FAIL** — 2 passed, 1 failed, 1 skipped, 0 not applicable (4 checks).',
+    );
     expect(report).toContain(
       '| ✅ passed | `ce23.rls.documents.select-own-tenant` | documents > SELECT as own tenant sees its rows | rowsSeen: 12, rowsExpected: 12 | 3.2 ms |',
     );
@@ -94,5 +96,29 @@ describe('renderCeReport', () => {
     expect(text).toContain(
       '| `ce26.perf.query.projects-by-tenant` | 11 ms | 10 ms | 10 ms | 10.0 % | OVER BUDGET |',
     );
+  });
+});
+
+describe('renderCeReport: not-applicable checks', () => {
+  test('are counted, listed with their reason under "Not applicable", and not shown as skipped', () => {
+    const withNotApplicable = aModel({
+      checks: [
+        aCheck({ id: 'ce25.integrity.clause-columns', ce: 'CE-25' }),
+        aCheck({
+          id: 'ce25.integrity.audit.trigger',
+          ce: 'CE-25',
+          status: 'not-applicable',
+          durationMs: null,
+          skipReason: 'the config names no audit table',
+        }),
+      ],
+    });
+    const text = renderCeReport('CE-25', withNotApplicable, evaluateGates(withNotApplicable, policy));
+    expect(text).toContain('1 passed, 0 failed, 0 skipped, 1 not applicable (2 checks).');
+    expect(text).toContain('## Not applicable');
+    expect(text).toContain('| `ce25.integrity.audit.trigger` |');
+    expect(text).toContain('| the config names no audit table |');
+    expect(text).toContain('| ➖ not applicable | `ce25.integrity.audit.trigger` |');
+    expect(text).not.toContain('## Skipped checks');
   });
 });

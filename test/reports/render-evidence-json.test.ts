@@ -61,7 +61,7 @@ describe('evidence.json', () => {
     expect(validate(go), errorsText()).toBe(true);
     expect(validate(noGo), errorsText()).toBe(true);
     expect(noGo['verdict']).toMatchObject({ decision: 'NO-GO' });
-    expect(noGo['summary']).toEqual({ passed: 8, failed: 1, skipped: 1, total: 10 });
+    expect(noGo['summary']).toEqual({ passed: 8, failed: 1, skipped: 1, notApplicable: 0, total: 10 });
     expect((noGo['checks'] as { inventories: unknown[] }[]).at(-1)?.inventories).toHaveLength(1);
   });
 
@@ -79,7 +79,7 @@ describe('evidence.json', () => {
       }),
     ]);
     expect(document).toMatchObject({
-      schemaVersion: '1.2.0',
+      schemaVersion: '1.3.0',
       runId: '20260108T100000000Z-local-abc123',
       target: { serverVersion: 'PostgreSQL 15.8 on x86_64-pc-linux-gnu', migrationVersion: '005' },
     });
@@ -96,9 +96,9 @@ describe('evidence.json', () => {
       status: 'NOT RUN',
       sectionsNotRun: ['CE-23', 'CE-25'],
       bySection: [
-        { ce: 'CE-23', counts: { passed: 0, failed: 0, skipped: 0, total: 0 } },
-        { ce: 'CE-24', counts: { passed: 1, failed: 0, skipped: 0, total: 1 } },
-        { ce: 'CE-25', counts: { passed: 0, failed: 0, skipped: 0, total: 0 } },
+        { ce: 'CE-23', counts: { passed: 0, failed: 0, skipped: 0, notApplicable: 0, total: 0 } },
+        { ce: 'CE-24', counts: { passed: 1, failed: 0, skipped: 0, notApplicable: 0, total: 1 } },
+        { ce: 'CE-25', counts: { passed: 0, failed: 0, skipped: 0, notApplicable: 0, total: 0 } },
       ],
     });
     expect(document['mandatoryChecks']).toEqual([

@@ -65,7 +65,7 @@ describe('computeDashboard', () => {
     expect(dashboard.rollbackTested).toBeNull();
     expect(dashboard.indexUsage).toBeNull();
     expect(dashboard.perSection.find((section) => section.ce === 'CE-24')?.counts.total).toBe(5);
-    expect(dashboard.total).toEqual({ passed: 15, failed: 0, skipped: 1, total: 16 });
+    expect(dashboard.total).toEqual({ passed: 15, failed: 0, skipped: 1, notApplicable: 0, total: 16 });
   });
 
   test('falls back to run metadata for the migration figures', () => {
@@ -89,7 +89,7 @@ describe('renderReadiness', () => {
       '- Every required gate (Gate 1, Gate 2, Gate 3) passed; 8 of 8 checks passed, none failed.',
     );
     expect(text).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 3 | 0 | 0 | — | ✅ PASS |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 3 | 0 | 0 | 0 | — | ✅ PASS |',
     );
     expect(text).not.toContain('### Mandatory checks');
     expect(text).toContain('Risk level: **LOW**');
@@ -108,7 +108,7 @@ describe('renderReadiness', () => {
       `- Failed check ce23.rls.documents.update-other-tenant — "documents > UPDATE of another tenant's row affects 0 rows" (CE-23, Gate 3)`,
     );
     expect(text).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 3 | 1 | 0 | — | ❌ FAIL |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 3 | 1 | 0 | 0 | — | ❌ FAIL |',
     );
     expect(text).toContain('Risk level: **HIGH**');
     expect(text).toContain('- [ ] No failing checks (1 failed of 7)');
@@ -132,9 +132,9 @@ describe('renderReadiness', () => {
       '| Average query time | 12 ms over 2 queries (baseline 10 ms) | ce26.perf.query.a, ce26.perf.query.b |',
     );
     expect(text).toContain('| Migrations applied | 5 | ce22.migrations.version |');
-    expect(text).toContain('| CE-24 Foreign Key Constraint Verification | 5/5 | 0 | 0 | 5 |');
-    expect(text).toContain('| CE-27 Rollback Procedure Testing | — | — | — | not run |');
-    expect(text).toContain('| All checks | 15/16 | 0 | 1 | 16 |');
+    expect(text).toContain('| CE-24 Foreign Key Constraint Verification | 5/5 | 0 | 0 | 0 | 5 |');
+    expect(text).toContain('| CE-27 Rollback Procedure Testing | — | — | — | — | not run |');
+    expect(text).toContain('| All checks | 15/16 | 0 | 1 | 0 | 16 |');
     // GO, but a skipped check, a regression and over-budget queries raise the risk.
     expect(text).toMatch(/^Verdict: GO$/m);
     expect(text).toContain('Risk level: **MEDIUM**');
@@ -157,7 +157,7 @@ describe('renderReadiness', () => {
       '- Gate 3 (Security and integrity verification) is required but CE-23, CE-25 did not run',
     );
     expect(text).toContain(
-      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 0 | 0 | CE-23, CE-25 | ⚪ NOT RUN |',
+      '| Gate 3 | Security and integrity verification | CE-23, CE-24, CE-25 | yes | 1 | 0 | 0 | 0 | CE-23, CE-25 | ⚪ NOT RUN |',
     );
     expect(text).toContain(
       '- Gate 3 (Security and integrity verification) was only partly run although it is required: CE-23, CE-25 did not run, so unverified',

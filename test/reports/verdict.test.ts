@@ -59,9 +59,50 @@ describe('evaluateGates', () => {
       passed: 3,
       failed: 0,
       skipped: 1,
+      notApplicable: 0,
       total: 4,
     });
     expect(evaluation.verdict.decision).toBe('NO-GO');
+  });
+
+  test('not-applicable checks are counted apart; a section of only not-applicable checks does not pass its gate', () => {
+    const notApplicable = (check: ReturnType<typeof aCheck>) => ({
+      ...check,
+      status: 'not-applicable' as const,
+      durationMs: null,
+      skipReason: 'the config names no audit table',
+    });
+    const checks = passingChecks().map((check) => (check.ce === 'CE-25' ? notApplicable(check) : check));
+    const evaluation = evaluateGates(aModel({ checks }), policy);
+    const gate3 = evaluation.gates.find((g) => g.id === 'gate3');
+    expect(gate3?.status).toBe('NOT RUN');
+    expect(gate3?.sectionsNotRun).toEqual(['CE-25']);
+    expect(gate3?.bySection.find((section) => section.ce === 'CE-25')?.counts.notApplicable).toBeGreaterThan(
+      0,
+    );
+    expect(gate3?.counts.skipped).toBe(0);
+    expect(evaluation.verdict.decision).toBe('NO-GO');
+    // Beside a passed check in the same section, a not-applicable one neither passes nor fails.
+    const mixed = [
+      ...passingChecks(),
+      notApplicable(aCheck({ id: 'ce25.integrity.audit.trigger', ce: 'CE-25' })),
+    ];
+    expect(evaluateGates(aModel({ checks: mixed }), policy).verdict.decision).toBe('GO');
+  });
+
+  test('a mandatory check that is not applicable proves nothing, so the verdict is NO-GO', () => {
+    const checks = passingChecks().map((check) =>
+      check.id === 'ce22.migrations.version'
+        ? { ...check, status: 'not-applicable' as const, durationMs: null, skipReason: 'no migrations' }
+        : check,
+    );
+    const evaluation = evaluateGates(aModel({ checks }), {
+      ...policy,
+      mandatoryChecks: ['ce22.migrations.version'],
+    });
+    expect(evaluation.verdict.reasons).toContain(
+      'Mandatory check ce22.migrations.version is not applicable (no migrations), so it proves nothing',
+    );
   });
 
   test('a required gate with one section run and another not is NOT RUN and names the missing sections', () => {
