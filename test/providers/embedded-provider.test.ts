@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { connectClient } from '../../helpers/database-connection.ts';
-import { EmbeddedProvider } from '../../helpers/providers/embedded-provider.ts';
+import { EmbeddedProvider, INITDB_PID_FILE } from '../../helpers/providers/embedded-provider.ts';
+import { PASSWORD_FILE_NAME } from '../../helpers/providers/password-file.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 
 function alive(pid: number): boolean {
@@ -69,6 +71,42 @@ describe('embedded PostgreSQL provider', () => {
     child.kill('SIGKILL');
     expect(await waitFor(() => !alive(facts.pid), 20_000)).toBe(true);
     expect(await waitFor(() => !fs.existsSync(path.dirname(facts.dataDir)), 10_000)).toBe(true);
+  });
+
+  test('killed during initdb: the password file (0600 while it lives), initdb and the directory are gone', async () => {
+    const leftovers = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('pg-password-'));
+    const before = new Set(leftovers());
+    const script = path.resolve('test/providers/support/start-embedded-logging.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const dataDir = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /\(data in (\S+)\)/.exec(output);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`helper exited early with ${code}`)));
+    });
+    const rootDir = path.dirname(dataDir);
+    const pidFile = path.join(rootDir, INITDB_PID_FILE);
+    const readPid = () => Number(fs.readFileSync(pidFile, 'utf8').trim() || 'NaN');
+    const seen = async () => {
+      for (let waited = 0; waited < 10_000; waited += 10) {
+        if (fs.existsSync(pidFile) && Number.isInteger(readPid())) return true;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return false;
+    };
+    expect(await seen()).toBe(true);
+    const initdb = readPid();
+    expect(alive(initdb)).toBe(true);
+    expect(fs.statSync(path.join(rootDir, PASSWORD_FILE_NAME)).mode & 0o777).toBe(0o600);
+    child.kill('SIGKILL');
+    expect(await waitFor(() => !fs.existsSync(rootDir), 20_000)).toBe(true);
+    expect(await waitFor(() => !alive(initdb), 10_000)).toBe(true);
+    expect(leftovers().filter((name) => !before.has(name))).toEqual([]);
   });
 
   test('asking for a major version the installed binaries do not ship is one clear error', async () => {
