@@ -9,10 +9,13 @@ export interface TargetOptions {
 }
 
 /**
- * Where the CLI points: `--database-url` wins; `--env NAME` reads DATABASE_URL from `.env.NAME`;
+ * Where the CLI points: `--database-url` (refused together with `--env`); `--env NAME` reads DATABASE_URL from `.env.NAME`;
  * otherwise DATABASE_URL from the environment.
  */
 export function resolveDatabaseUrl(options: TargetOptions, cwd = process.cwd()): string {
+  if (options.databaseUrl !== undefined && options.env !== undefined) {
+    throw new GateError('Pass either --database-url or --env NAME, not both: they name two databases.');
+  }
   if (options.databaseUrl !== undefined) return options.databaseUrl;
   if (options.env !== undefined) {
     if (!/^[A-Za-z0-9_-]+$/.test(options.env)) {

@@ -8,6 +8,7 @@ import { resolveDatabaseUrl, type TargetOptions } from './database-target.ts';
 interface CommonOptions extends TargetOptions {
   readonly migrations: string;
   readonly lockTimeout: string;
+  readonly connectTimeout?: string;
 }
 
 function log(line: string): void {
@@ -20,8 +21,25 @@ function migratorFor(options: CommonOptions): Migrator {
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs <= 0) {
     throw new GateError(`--lock-timeout "${options.lockTimeout}" is not a positive number of seconds.`);
   }
+  const connectTimeoutMs = connectTimeoutOf(options.connectTimeout);
   log(`database: ${redactUrl(databaseUrl)}`);
-  return new Migrator({ databaseUrl, directory: options.migrations, log, lockTimeoutMs });
+  return new Migrator({
+    databaseUrl,
+    directory: options.migrations,
+    log,
+    lockTimeoutMs,
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+  });
+}
+
+/** `--connect-timeout` in seconds; without it the URL's `connect_timeout` (or 5 s) applies. */
+function connectTimeoutOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value) * 1000;
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new GateError(`--connect-timeout "${value}" is not a positive number of seconds.`);
+  }
+  return ms;
 }
 
 function withCommonOptions(command: Command): Command {
@@ -29,7 +47,8 @@ function withCommonOptions(command: Command): Command {
     .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL)')
     .option('--env <name>', 'read DATABASE_URL from .env.<name>')
     .addOption(new Option('--migrations <dir>', 'migrations directory').default('migrations'))
-    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run').default('60'));
+    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run').default('60'))
+    .option('--connect-timeout <seconds>', "how long connecting may take (default: the URL's connect_timeout, else 5)");
 }
 
 /** Builds the `migration-gate` command line; exported so tests can run it in-process. */
@@ -53,7 +72,12 @@ export function buildCli(): Command {
     }
     for (const name of status.pending) log(`  pending ${name}`);
     for (const name of status.drifted) log(`  DRIFT   ${name} changed after it was applied`);
-    if (status.drifted.length > 0) process.exitCode = 1;
+    for (const name of status.downDrifted) log(`  DRIFT   ${name}: its down script changed after it was applied`);
+    for (const name of status.missingFiles) log(`  MISSING ${name} was applied but its files are gone`);
+    for (const entry of status.withoutDown) {
+      log(`  NO DOWN ${entry.name}: ${entry.file} is ${entry.problem}; it cannot be rolled back`);
+    }
+    if (status.drifted.length + status.downDrifted.length + status.missingFiles.length > 0) process.exitCode = 1;
   });
 
   withCommonOptions(program.command('migrate').description('apply pending migrations, one transaction each'))
@@ -72,9 +96,13 @@ export function buildCli(): Command {
   });
 
   withCommonOptions(program.command('rollback').description('run down migrations back to a version'))
-    .requiredOption('--to <version>', 'version to roll back to (0 for none)')
-    .action(async (options: CommonOptions & { readonly to: string }) => {
-      const result = await migratorFor(options).rollback({ to: options.to });
+    .requiredOption('--to <version>', 'version to roll back to (none or 0: before the first migration)')
+    .option('--accept-edited-down', 'run down scripts edited after their migration was applied')
+    .action(async (options: CommonOptions & { readonly to: string; readonly acceptEditedDown?: boolean }) => {
+      const result = await migratorFor(options).rollback({
+        to: options.to,
+        acceptEditedDownFiles: options.acceptEditedDown === true,
+      });
       log(`version: ${result.from ?? 'none'} → ${result.to ?? 'none'} (${result.reverted.length} reverted)`);
     });
 

@@ -28,7 +28,7 @@ export interface MigrationValidation {
 }
 
 function fileNames(migration: MigrationFile): { up: string; down: string } {
-  return { up: `${migration.name}.up.sql`, down: `${migration.name}.down.sql` };
+  return { up: migration.upFile, down: migration.downFile };
 }
 
 /**

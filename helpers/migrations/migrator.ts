@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { connectClient } from '../database-connection.ts';
+import { parseDatabaseUrl } from '../database-url.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
-import type { AppliedMigrationRecord } from '../run-metadata.ts';
+import { describeDownProblem, downScriptProblem, type DownScriptProblem } from './down-scripts.ts';
 import { loadMigrations, type MigrationFile } from './migration-files.ts';
 import {
   ensureHistoryTables,
@@ -9,8 +10,10 @@ import {
   readVersion,
   recordApplied,
   recordReverted,
+  type HistoryRecord,
 } from './migration-history.ts';
 import { acquireMigrationLock } from './migration-lock.ts';
+import { compareVersions, isBeforeFirst } from './migration-version.ts';
 import { analyseSql } from './sql-analysis.ts';
 
 export interface MigratorOptions {
@@ -25,14 +28,22 @@ export interface MigratorOptions {
    * must not queue live traffic behind an ACCESS EXCLUSIVE lock it waits for. Default 10 s.
    */
   readonly dryRunLockTimeoutMs?: number;
+  /** How long connecting may take; default the URL's `connect_timeout`, else 5 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface MigrationStatus {
   readonly version: string | null;
-  readonly applied: readonly AppliedMigrationRecord[];
+  readonly applied: readonly HistoryRecord[];
   readonly pending: readonly string[];
-  /** Applied migrations whose file changed since. */
+  /** Applied migrations whose up script changed since. */
   readonly drifted: readonly string[];
+  /** Applied migrations whose down script changed (or went away) since; rows without a recorded down checksum are accepted. */
+  readonly downDrifted: readonly string[];
+  /** Applied migrations whose files are no longer in the directory. */
+  readonly missingFiles: readonly string[];
+  /** Applied migrations that cannot be rolled back: no down script, or an empty one. */
+  readonly withoutDown: readonly { readonly name: string; readonly file: string; readonly problem: DownScriptProblem }[];
 }
 
 export interface TimedMigration {
@@ -58,9 +69,56 @@ export interface RollbackResult {
   readonly reverted: readonly TimedMigration[];
 }
 
+/** One migration a rollback would revert, newest first, with what stands in its way. */
+export interface RollbackStep {
+  readonly version: string;
+  readonly name: string;
+  /** Undefined when the migration was applied but its files are gone. */
+  readonly migration: MigrationFile | undefined;
+  /** Version the database is at once this step is reverted (null: before the first migration). */
+  readonly previous: string | null;
+  /** Why this step cannot run, as one sentence naming the file. */
+  readonly problem: string | undefined;
+}
+
+export interface RollbackPlan {
+  readonly from: string | null;
+  /** The target version, or null for "before the first migration". */
+  readonly target: string | null;
+  readonly steps: readonly RollbackStep[];
+}
+
+export interface RollbackOptions {
+  /** Version to roll back to; `none` (or `0`) rolls back every migration. */
+  readonly to: string;
+  /**
+   * Run down scripts edited since their migration was applied instead of refusing. The CE-27 cycle
+   * sets it: it rehearses the down scripts as they are now, on an isolated copy.
+   */
+  readonly acceptEditedDownFiles?: boolean;
+}
+
+/** The rollback target as given (`none`/`0` → null), checked against the known versions. */
+export function resolveRollbackTarget(files: readonly MigrationFile[], to: string): string | null {
+  const versions = files.map((file) => file.version);
+  if (isBeforeFirst(to, versions)) return null;
+  const match = files.find((file) => compareVersions(file.version, to) === 0);
+  if (match === undefined) {
+    throw new GateError(
+      `There is no migration ${to} to roll back to; known versions: ${versions.join(', ')} (or none, before the first).`,
+    );
+  }
+  return match.version;
+}
+
+/** The default CE-27 target: the version before the last migration (`none` when there is one migration). */
+export function defaultRollbackTarget(files: readonly MigrationFile[]): string {
+  return files.at(-2)?.version ?? 'none';
+}
+
 /**
- * Applies, dry-runs and rolls back `NNN_name.up.sql` / `.down.sql` migrations: one transaction per
- * migration, under an advisory lock, refusing edited files that were already applied.
+ * Applies, dry-runs and rolls back migrations (numbered up/down files, dbmate or Flyway): one
+ * transaction per migration, under an advisory lock, refusing edited files that were already applied.
  *
  * @example
  * const migrator = new Migrator({ databaseUrl, directory: 'migrations', log: console.log });
@@ -84,16 +142,18 @@ export class Migrator {
   async migrate(options: { readonly to?: string } = {}): Promise<MigrateResult> {
     const files = await loadMigrations(this.#options.directory);
     const target = this.#resolveTarget(files, options.to);
-    await this.#refuseNonTransactional(files);
+    await this.#refuseNonTransactional(files, 'up');
     return this.#locked(async (client) => {
       await ensureHistoryTables(client);
       const status = await this.#status(client, files);
       this.#refuseDrift(status, files);
       const from = status.version;
-      if (from !== null && Number(target) < Number(from)) {
+      if (from !== null && compareVersions(target, from) < 0) {
         throw new GateError(`The database is at ${from}, past the target ${target}; use rollback --to ${target} instead.`);
       }
-      const pending = files.filter((file) => Number(file.version) > Number(from ?? -1) && Number(file.version) <= Number(target));
+      const pending = files.filter(
+        (file) => (from === null || compareVersions(file.version, from) > 0) && compareVersions(file.version, target) <= 0,
+      );
       if (pending.length === 0) this.#log(`already at version ${from ?? 'none'}; nothing to apply`);
       const applied: TimedMigration[] = [];
       for (const file of pending) {
@@ -116,7 +176,7 @@ export class Migrator {
   /** Runs the pending migrations inside one transaction that is rolled back: nothing persists. */
   async dryRun(): Promise<DryRunResult> {
     const files = await loadMigrations(this.#options.directory);
-    await this.#refuseNonTransactional(files);
+    await this.#refuseNonTransactional(files, 'up');
     return this.#locked(async (client) => {
       const from = await readVersion(client);
       const status = await this.#status(client, files);
@@ -151,63 +211,131 @@ export class Migrator {
     });
   }
 
-  async rollback(options: { readonly to: string }): Promise<RollbackResult> {
+  /**
+   * What `rollback({ to })` would revert, and what stands in the way (a missing file, a missing or
+   * empty down script), without changing anything.
+   */
+  async planRollback(to: string): Promise<RollbackPlan> {
     const files = await loadMigrations(this.#options.directory);
-    const target = options.to;
-    if (target !== '0' && !files.some((file) => file.version === target)) {
-      throw new GateError(`There is no migration ${target} to roll back to; known versions: ${files.map((f) => f.version).join(', ')}.`);
-    }
+    const target = resolveRollbackTarget(files, to);
+    return this.#withClient(async (client) => this.#planRollback(client, files, target));
+  }
+
+  /**
+   * Runs down scripts, newest first, back to `to`. Refuses before reverting anything when a migration
+   * in the way has no files, no down script, an empty one, or one edited since it was applied.
+   */
+  async rollback(options: RollbackOptions): Promise<RollbackResult> {
+    const files = await loadMigrations(this.#options.directory);
+    const target = resolveRollbackTarget(files, options.to);
     return this.#locked(async (client) => {
       const status = await this.#status(client, files);
       this.#refuseDrift(status, files);
-      const from = status.version;
-      const toRevert = files
-        .filter((file) => Number(file.version) > Number(target) && Number(file.version) <= Number(from ?? -1))
-        .reverse();
-      if (toRevert.length === 0) this.#log(`already at version ${from ?? 'none'}; nothing to roll back`);
-      const missing = toRevert.find((file) => file.downSql === undefined);
-      if (missing !== undefined) {
-        throw new GateError(`${missing.name} has no down migration, so the database cannot roll back past it; add ${missing.name}.down.sql.`);
+      const plan = await this.#planRollback(client, files, target);
+      const blocked = plan.steps.find((step) => step.problem !== undefined);
+      if (blocked?.problem !== undefined) {
+        throw new GateError(`Cannot roll back to ${target ?? 'none'}: ${blocked.problem}; nothing was rolled back.`);
       }
+      if (options.acceptEditedDownFiles !== true) {
+        const edited = plan.steps.find((step) => status.downDrifted.includes(step.name));
+        if (edited?.migration !== undefined) {
+          throw new GateError(
+            `${edited.migration.downFile} was edited after ${edited.name} was applied (its checksum differs from the one recorded); review the change, then roll back with --accept-edited-down.`,
+          );
+        }
+      }
+      await this.#refuseNonTransactional(
+        plan.steps.flatMap((step) => (step.migration === undefined ? [] : [step.migration])),
+        'down',
+      );
+      if (plan.steps.length === 0) this.#log(`already at version ${plan.from ?? 'none'}; nothing to roll back`);
       const reverted: TimedMigration[] = [];
-      for (const file of toRevert) {
-        const previous = files[files.indexOf(file) - 1]?.version ?? null;
+      for (const step of plan.steps) {
+        const file = step.migration;
+        if (file === undefined) continue;
         this.#log(`reverting ${file.name} …`);
         const durationMs = await this.#inTransaction(client, file, 'down', async () => {
           const started = performance.now();
           await this.#execute(client, file, 'down');
-          await recordReverted(client, file.version, previous);
+          await recordReverted(client, file.version, step.previous);
           return performance.now() - started;
         });
         reverted.push({ name: file.name, durationMs });
         this.#log(`reverted ${file.name} in ${formatMs(durationMs)}`);
       }
-      return { from, to: await readVersion(client), reverted };
+      return { from: plan.from, to: await readVersion(client), reverted };
     });
+  }
+
+  async #planRollback(client: pg.Client, files: readonly MigrationFile[], target: string | null): Promise<RollbackPlan> {
+    const from = await readVersion(client);
+    const history = await readHistory(client);
+    // The applied migrations, oldest first: from the history, or (a database without one) from the files.
+    const applied: readonly { version: string; name: string }[] =
+      history.length > 0
+        ? history
+        : from === null
+          ? []
+          : files.filter((file) => compareVersions(file.version, from) <= 0);
+    const steps: RollbackStep[] = [];
+    for (let index = applied.length - 1; index >= 0; index -= 1) {
+      const record = applied[index];
+      if (record === undefined) continue;
+      if (target !== null && compareVersions(record.version, target) <= 0) break;
+      if (from !== null && compareVersions(record.version, from) > 0) continue;
+      const migration = files.find((file) => compareVersions(file.version, record.version) === 0);
+      const downProblem = migration === undefined ? undefined : await downScriptProblem(migration);
+      steps.push({
+        version: record.version,
+        name: record.name,
+        migration,
+        previous: applied[index - 1]?.version ?? null,
+        problem:
+          migration === undefined
+            ? `${record.name} was applied but its files are no longer in ${this.#options.directory}; restore them`
+            : downProblem === undefined
+              ? undefined
+              : describeDownProblem(migration, downProblem),
+      });
+    }
+    return { from, target, steps };
   }
 
   #resolveTarget(files: readonly MigrationFile[], to: string | undefined): string {
     const last = files.at(-1);
     if (last === undefined) throw new GateError(`No migrations found in ${this.#options.directory}.`);
     if (to === undefined) return last.version;
-    if (!files.some((file) => file.version === to)) {
+    const match = files.find((file) => compareVersions(file.version, to) === 0);
+    if (match === undefined) {
       throw new GateError(`There is no migration ${to}; known versions: ${files.map((f) => f.version).join(', ')}.`);
     }
-    return to;
+    return match.version;
   }
 
   async #status(client: pg.Client, files: readonly MigrationFile[]): Promise<MigrationStatus> {
     const version = await readVersion(client);
     const applied = await readHistory(client);
-    const byVersion = new Map(files.map((file) => [file.version, file]));
-    const drifted = applied
-      .filter((record) => {
-        const file = byVersion.get(record.version);
-        return file !== undefined && file.checksum !== record.checksum;
-      })
-      .map((record) => record.name);
-    const pending = files.filter((file) => Number(file.version) > Number(version ?? -1)).map((file) => file.name);
-    return { version, applied, pending, drifted };
+    const fileOf = (record: HistoryRecord): MigrationFile | undefined =>
+      files.find((file) => compareVersions(file.version, record.version) === 0);
+    const drifted: string[] = [];
+    const downDrifted: string[] = [];
+    const missingFiles: string[] = [];
+    const withoutDown: { name: string; file: string; problem: DownScriptProblem }[] = [];
+    for (const record of applied) {
+      const file = fileOf(record);
+      if (file === undefined) {
+        missingFiles.push(record.name);
+        continue;
+      }
+      if (file.checksum !== record.checksum) drifted.push(record.name);
+      if (record.downChecksum !== null && file.downChecksum !== record.downChecksum) downDrifted.push(record.name);
+      const problem = await downScriptProblem(file);
+      if (problem !== undefined) withoutDown.push({ name: record.name, file: file.downFile, problem });
+    }
+    const pending = files
+      .filter((file) => version === null || compareVersions(file.version, version) > 0)
+      .map((file) => file.name);
+    return { version, applied, pending, drifted, downDrifted, missingFiles, withoutDown };
   }
 
   #refuseDrift(status: MigrationStatus, files: readonly MigrationFile[]): void {
@@ -219,23 +347,20 @@ export class Migrator {
     );
   }
 
-  async #refuseNonTransactional(files: readonly MigrationFile[]): Promise<void> {
+  async #refuseNonTransactional(files: readonly MigrationFile[], direction: 'up' | 'down'): Promise<void> {
     for (const file of files) {
-      for (const [direction, sql] of [
-        ['up', file.upSql],
-        ['down', file.downSql],
-      ] as const) {
-        if (sql === undefined) continue;
-        const analysis = await analyseSql(sql);
-        if (!analysis.ok) {
-          throw new GateError(`${file.name}.${direction}.sql line ${analysis.line}: ${analysis.message}; fix the SQL.`);
-        }
-        const blocked = analysis.statements.find((statement) => statement.nonTransactional !== undefined);
-        if (blocked !== undefined) {
-          throw new GateError(
-            `${file.name}.${direction}.sql line ${blocked.line}: ${blocked.nonTransactional}; each migration runs in one transaction, so move it out of the migration.`,
-          );
-        }
+      const sql = direction === 'up' ? file.upSql : file.downSql;
+      const label = direction === 'up' ? file.upFile : file.downFile;
+      if (sql === undefined) continue;
+      const analysis = await analyseSql(sql);
+      if (!analysis.ok) {
+        throw new GateError(`${label} line ${analysis.line}: ${analysis.message}; fix the SQL.`);
+      }
+      const blocked = analysis.statements.find((statement) => statement.nonTransactional !== undefined);
+      if (blocked !== undefined) {
+        throw new GateError(
+          `${label} line ${blocked.line}: ${blocked.nonTransactional}; each migration runs in one transaction, so move it out of the migration.`,
+        );
       }
     }
   }
@@ -246,10 +371,11 @@ export class Migrator {
    */
   async #execute(client: pg.Client, file: MigrationFile, direction: 'up' | 'down'): Promise<void> {
     const sql = direction === 'up' ? file.upSql : file.downSql;
-    if (sql === undefined) throw new GateError(`${file.name} has no ${direction} migration.`);
+    const label = direction === 'up' ? file.upFile : file.downFile;
+    if (sql === undefined) throw new GateError(`${file.name} has no ${direction} migration ${label}.`);
     const analysis = await analyseSql(sql);
     if (!analysis.ok) {
-      throw new GateError(`${file.name}.${direction}.sql line ${analysis.line}: ${analysis.message}; fix the SQL.`);
+      throw new GateError(`${label} line ${analysis.line}: ${analysis.message}; fix the SQL.`);
     }
     for (const statement of analysis.statements) {
       try {
@@ -280,13 +406,18 @@ export class Migrator {
     const where = line === undefined ? ' an unknown line' : ` line ${line}`;
     const code = (cause as { code?: string }).code;
     return new GateError(
-      `${what} ${file.name}.${direction}.sql failed at${where}: ${errorMessage(cause)}${code ? ` (SQLSTATE ${code})` : ''}; the database stays at version ${version ?? 'none'}, unchanged.`,
+      `${what} ${direction === 'up' ? file.upFile : file.downFile} failed at${where}: ${errorMessage(cause)}${code ? ` (SQLSTATE ${code})` : ''}; the database stays at version ${version ?? 'none'}, unchanged.`,
       { cause },
     );
   }
 
   async #withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = await connectClient(this.#options.databaseUrl, { applicationName: 'migration-gate migrator' });
+    const connectTimeoutMs =
+      this.#options.connectTimeoutMs ?? parseDatabaseUrl(this.#options.databaseUrl).connectTimeoutMs;
+    const client = await connectClient(this.#options.databaseUrl, {
+      applicationName: 'migration-gate migrator',
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    });
     try {
       return await work(client);
     } finally {

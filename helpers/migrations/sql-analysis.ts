@@ -96,6 +96,8 @@ interface ParsedStatement {
 
 /** Parses a migration with libpg-query (PostgreSQL's own parser, compiled to WebAssembly). */
 export async function analyseSql(sql: string): Promise<SqlAnalysis> {
+  // The parser refuses empty input; an empty (or blank) script simply has no statements.
+  if (sql.trim() === '') return { ok: true, statements: [] };
   let tree: { stmts?: ParsedStatement[] };
   try {
     tree = (await parse(sql)) as { stmts?: ParsedStatement[] };

@@ -6,13 +6,17 @@ import { analyseSql } from '../../helpers/migrations/sql-analysis.ts';
 
 function migration(version: string, upSql: string, downSql?: string): MigrationFile {
   return {
+    format: 'numbered',
     version,
     name: `${version}_m`,
     upPath: `${version}_m.up.sql`,
     downPath: downSql === undefined ? undefined : `${version}_m.down.sql`,
+    upFile: `${version}_m.up.sql`,
+    downFile: `${version}_m.down.sql`,
     upSql,
     downSql,
     checksum: checksumOf(upSql),
+    downChecksum: downSql === undefined ? undefined : checksumOf(downSql),
   };
 }
 
