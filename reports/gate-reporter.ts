@@ -12,8 +12,17 @@
  * A failure to write a report is a warning; it never crashes the run.
  */
 import { relative, join, isAbsolute } from 'node:path';
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
-import gateConfig from '../gate.config.ts';
+import type {
+  Reporter,
+  SerializedError,
+  TestCase,
+  TestModule,
+  TestProject,
+  TestRunEndReason,
+  Vitest,
+} from 'vitest/node';
+import { PLAN_GATES } from '../helpers/config/plan-gates.ts';
+import '../suites/setup/run-config.ts';
 import { errorMessage } from '../helpers/gate-error.ts';
 import { checkFromTestCase, collectChecks } from './collect-evidence.ts';
 import { toEvidenceError } from './collect-errors.ts';
@@ -29,7 +38,10 @@ export interface GateReporterOptions {
   readonly gateProjects?: readonly string[];
   /** Report base directory; default `$MIGRATION_GATE_REPORT_DIR`, else `<root>/reports/out`. */
   readonly outputDir?: string;
-  /** Gate definitions and the required gates; default `gates` of `gate.config.ts`. */
+  /**
+   * Gate definitions and the required gates. Default: `gates` of the config the project's globalSetup
+   * loaded and provided (`gateConfig`), else the plan's gates.
+   */
   readonly gates?: GatePolicy;
   /** Set `process.exitCode = 1` on NO-GO; default true. Nested programmatic runs may turn it off. */
   readonly exitOnNoGo?: boolean;
@@ -57,7 +69,7 @@ const PRINTED_REASONS = 5;
 export default class GateReporter implements Reporter {
   readonly #gateProjects: ReadonlySet<string>;
   readonly #outputDir: string | undefined;
-  readonly #policy: GatePolicy;
+  readonly #policy: GatePolicy | undefined;
   readonly #exitOnNoGo: boolean;
   readonly #printsVerdict: boolean;
   #vitest: Vitest | undefined;
@@ -67,7 +79,7 @@ export default class GateReporter implements Reporter {
   constructor(options: GateReporterOptions = {}) {
     this.#gateProjects = new Set(options.gateProjects ?? DEFAULT_GATE_PROJECTS);
     this.#outputDir = options.outputDir;
-    this.#policy = options.gates ?? gateConfig.gates;
+    this.#policy = options.gates;
     this.#exitOnNoGo = options.exitOnNoGo ?? true;
     this.#printsVerdict = options.printVerdict ?? true;
   }
@@ -89,7 +101,10 @@ export default class GateReporter implements Reporter {
   onTestCaseResult(testCase: TestCase): void {
     if (!this.#gateProjects.has(testCase.project.name)) return;
     try {
-      this.#collected.set(testCase.id, checkFromTestCase(testCase, this.#policy.definitions));
+      this.#collected.set(
+        testCase.id,
+        checkFromTestCase(testCase, this.#policyOf(testCase.project).definitions),
+      );
     } catch (error) {
       // Collected again from the module at the end of the run; a bad test must not stop the others.
       this.#warn(`could not read the result of "${testCase.fullName}": ${errorMessage(error)}`);
@@ -128,6 +143,7 @@ export default class GateReporter implements Reporter {
     const own = testModules.filter((module) => module.project.name === project);
     const others = testModules.filter((module) => module.project.name !== project);
     const runId = createRunId(project);
+    const policy = own[0] === undefined ? (this.#policy ?? PLAN_GATES) : this.#policyOf(own[0].project);
     const model: EvidenceModel = {
       runId,
       project,
@@ -139,9 +155,9 @@ export default class GateReporter implements Reporter {
         failedElsewhere: others.reduce((total, module) => total + failuresIn(module), 0),
         unhandledErrors: unhandledErrors.map((error) => toEvidenceError(error, root)),
       },
-      checks: collectChecks(own, this.#policy.definitions, this.#collected),
+      checks: collectChecks(own, policy.definitions, this.#collected),
     };
-    const evaluation = evaluateGates(model, this.#policy);
+    const evaluation = evaluateGates(model, policy);
     const base = resolveReportBase(root, this.#outputDir);
     let directory: string | null = null;
     try {
@@ -157,6 +173,11 @@ export default class GateReporter implements Reporter {
       directory,
       readinessReport: directory === null ? null : join(directory, READINESS_FILE),
     };
+  }
+
+  /** The gates an explicit option names, else those of the config the project loaded, else the plan's. */
+  #policyOf(project: TestProject): GatePolicy {
+    return this.#policy ?? project.getProvidedContext().gateConfig?.gates ?? PLAN_GATES;
   }
 
   #printVerdict(result: GateRunResult, withProject: boolean): void {

@@ -4,7 +4,7 @@ import { progressLog } from '../../helpers/progress-log.ts';
 import { createProvider } from '../../helpers/providers/create-provider.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { seedDatabase } from '../../fixtures/bulk-seed.ts';
-import { gateSettings } from '../support/gate-settings.ts';
+import { loadRunConfig } from './run-config.ts';
 
 const log = progressLog('migration-gate local');
 
@@ -13,6 +13,7 @@ const log = progressLog('migration-gate local');
  * or url selects another), migrated and seeded, stopped and deleted when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const config = await loadRunConfig(project);
   const major = process.env['MIGRATION_GATE_PG_MAJOR'];
   if (process.env['MIGRATION_GATE_PROVIDER'] === 'url' && process.env['MIGRATION_GATE_THROWAWAY'] !== '1') {
     // The local flow commits migrations and fixtures: never into a database someone may still need.
@@ -30,10 +31,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const database = await provider.start();
   try {
-    const { schema, fixtures } = gateSettings();
+    const { schema, fixtures } = config;
     await prepareGateRun({
       project,
       database,
+      config,
       apply: true,
       log,
       // A throw-away database: committed fixture tenants give every suite real rows to read.

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { backupDirectory, migrationsDirectory } from '../support/gate-settings.ts';
+import { backupDirectory } from '../support/gate-settings.ts';
+import type { GateConfig } from '../../helpers/gate-config.ts';
 import { connectClient } from '../../helpers/database-connection.ts';
 import { createBackup } from '../../helpers/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
@@ -16,6 +17,8 @@ import '../../helpers/run-metadata.ts';
 export interface PrepareOptions {
   readonly project: TestProject;
   readonly database: StartedDatabase;
+  /** The loaded gate config (see `run-config.ts`). */
+  readonly config: GateConfig;
   /** Apply pending migrations for real (always for `local`; on staging only when asked). */
   readonly apply: boolean;
   /** Commits fixtures after migrating (throw-away databases only). */
@@ -86,7 +89,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
     );
     const migrator = new Migrator({
       databaseUrl: url,
-      directory: migrationsDirectory(),
+      directory: options.config.migrations.directory,
       log: (line) => log(`  ${line}`),
     });
     const dryRun = await step('dry run of pending migrations', log, () => migrator.dryRun());

@@ -1,21 +1,19 @@
 import path from 'node:path';
-import gateConfig from '../../gate.config.ts';
+import { inject } from 'vitest';
 import type { GateConfig } from '../../helpers/gate-config.ts';
+import '../setup/run-config.ts';
 
 /**
- * The configuration the suites verify against: `gate.config.ts`, with the migrations directory
- * overridable by MIGRATION_GATE_MIGRATIONS (used to gate a branch's migrations, and by the
- * sabotage tests).
+ * The configuration the suites verify against, as the project's globalSetup loaded it (see
+ * `suites/setup/run-config.ts`): the team's `gate.config.ts`, paths resolved, the migrations directory
+ * overridden by MIGRATION_GATE_MIGRATIONS when set.
  */
 export function gateSettings(): GateConfig {
-  const directory = process.env['MIGRATION_GATE_MIGRATIONS'];
-  return directory === undefined
-    ? gateConfig
-    : { ...gateConfig, migrations: { ...gateConfig.migrations, directory } };
+  return inject('gateConfig');
 }
 
 export function migrationsDirectory(): string {
-  return path.resolve(gateSettings().migrations.directory);
+  return gateSettings().migrations.directory;
 }
 
 /** Where pg_dump backups go: `backups/` unless MIGRATION_GATE_BACKUP_DIR says otherwise. */

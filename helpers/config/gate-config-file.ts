@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { GateConfig } from '../gate-config.ts';
+import { GateError, errorMessage } from '../gate-error.ts';
+
+/** File names looked up in the working directory, in this order, when no path is given. */
+export const CONFIG_FILE_NAMES = [
+  'gate.config.ts',
+  'gate.config.mts',
+  'gate.config.js',
+  'gate.config.mjs',
+] as const;
+
+/** Environment variable naming the config file (the CLI's `--config` sets it too). */
+export const CONFIG_ENV = 'MIGRATION_GATE_CONFIG';
+
+/**
+ * The config file to load: `explicit` (a `--config` value or `$MIGRATION_GATE_CONFIG`), resolved against
+ * `cwd`, or the first of {@link CONFIG_FILE_NAMES} in `cwd`. Throws one sentence when there is none.
+ */
+export function resolveGateConfigPath(cwd: string, explicit: string | undefined): string {
+  if (explicit !== undefined && explicit.trim() !== '') {
+    const file = path.resolve(cwd, explicit);
+    if (!existsSync(file)) {
+      throw new GateError(`The gate config ${file} (from ${CONFIG_ENV} or --config) does not exist.`);
+    }
+    return file;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  throw new GateError(
+    `No gate config in ${cwd}: create ${CONFIG_FILE_NAMES[0]} (npx migration-gate init writes one) or point ${CONFIG_ENV} at it.`,
+  );
+}
+
+/**
+ * Loads the config file's default export. Relative paths in it (the migrations directory) are resolved
+ * against the file's own directory, so a config works from wherever the gate is started. Must run where
+ * TypeScript can be imported (Vitest's globalSetup, the tsx-run CLI).
+ */
+export async function loadGateConfigFile(file: string): Promise<GateConfig> {
+  let exported: unknown;
+  try {
+    const loaded = (await import(pathToFileURL(file).href)) as { readonly default?: unknown };
+    exported = loaded.default;
+  } catch (error) {
+    throw new GateError(`The gate config ${file} could not be loaded: ${errorMessage(error)}`);
+  }
+  if (!isConfigShape(exported)) {
+    throw new GateError(
+      `The gate config ${file} must export default defineGateConfig({ schema, migrations, tenancy, … }).`,
+    );
+  }
+  const directory = path.resolve(path.dirname(file), exported.migrations.directory);
+  return { ...exported, migrations: { ...exported.migrations, directory } };
+}
+
+/** The least the rest of the gate reads before validation proper: an object with migrations and tenancy. */
+function isConfigShape(value: unknown): value is GateConfig {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  const migrations = record['migrations'] as Record<string, unknown> | undefined;
+  return (
+    typeof migrations === 'object' &&
+    migrations !== null &&
+    typeof migrations['directory'] === 'string' &&
+    typeof record['tenancy'] === 'object' &&
+    record['tenancy'] !== null
+  );
+}
