@@ -32,7 +32,7 @@ export default defineGateConfig({
     tenantSetting: 'app.current_tenant',
     appRole: 'c2pro_app',
     tenantTables,
-    forceRlsTables: tenantTables,
+    // forceRlsTables left out: FORCE is required on every tenant table, discovered ones included.
     crossTenantProbe: {
       tenants: [
         { id: '11111111-1111-1111-1111-111111111111', name: 'Test Tenant A' },

@@ -8,7 +8,7 @@ import {
 import { readRlsCoverage } from '../helpers/catalog/rls-coverage.ts';
 import { policyKeyProblems, readAppPolicies } from '../helpers/catalog/rls-policy-keys.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { WELL_KNOWN_CHECK_IDS, checkId, defineCheck } from '../reports/check-meta.ts';
+import { WELL_KNOWN_CHECK_IDS, checkId, defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
 
@@ -23,7 +23,9 @@ const catalog = await (async () => {
     const discovered = await discoverTenantTables(client, settings);
     const discoveredNames = discovered.map((table) => table.table);
     const tables = [...new Set([...tenancy.tenantTables, ...discoveredNames])];
-    const forceTables = [...new Set([...tenancy.forceRlsTables, ...discoveredNames])];
+    // Left out, FORCE is required on every tenant table (the plan); a list names the tables that must
+    // have it; an explicit [] says the application never connects as the owner.
+    const forceTables = tenancy.forceRlsTables === undefined ? tables : [...new Set(tenancy.forceRlsTables)];
     return {
       discoveredNames,
       tenantColumns: new Map(discovered.map((table) => [table.table, table.tenantColumn])),
@@ -41,6 +43,8 @@ const catalog = await (async () => {
   }
 })();
 const { coverage, discoveredNames, tables, forceTables, role } = catalog;
+const FORCE_NOT_REQUIRED =
+  'FORCE ROW LEVEL SECURITY is not required: gate.config.ts sets tenancy.forceRlsTables to [], saying the application never connects as the table owner (who bypasses RLS without FORCE)';
 
 describe('CE-23 RLS coverage (catalog)', () => {
   test('every tenant-scoped table gate.config.ts expects exists and carries the tenant key', ({ task }) => {
@@ -70,10 +74,12 @@ describe('CE-23 RLS coverage (catalog)', () => {
     );
   });
 
-  test(`FORCE ROW LEVEL SECURITY is set on every tenant-scoped table (${forceTables.length} expected)`, ({
+  test(`FORCE ROW LEVEL SECURITY is set on every table that must have it (${forceTables.length} expected)`, ({
     task,
+    skip,
   }) => {
     const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.forceRlsCount, ce: 'CE-23' });
+    if (forceTables.length === 0) notApplicable({ skip }, check, FORCE_NOT_REQUIRED);
     const forced = forceTables.filter((table) => coverage.get(table)?.forced === true);
     check.measureAll({ forced: forced.length, expected: forceTables.length });
     check.offending(forceTables.filter((table) => !forced.includes(table)).map((table) => ({ table })));
@@ -142,8 +148,17 @@ describe.each(tables)('CE-23 %s (catalog)', (table) => {
     expect(problems, `policies of ${table} not keyed on the tenant`).toEqual([]);
   });
 
-  test(`${table}: FORCE ROW LEVEL SECURITY is set, so the owner is bound too`, ({ task }) => {
+  test(`${table}: FORCE ROW LEVEL SECURITY is set, so the owner is bound too`, ({ task, skip }) => {
     const check = defineCheck(task, { id: checkId('CE-23', 'rls', table, 'forced'), ce: 'CE-23' });
+    if (!forceTables.includes(table)) {
+      notApplicable(
+        { skip },
+        check,
+        forceTables.length === 0
+          ? FORCE_NOT_REQUIRED
+          : `${table} is not in tenancy.forceRlsTables, so FORCE is not required of it`,
+      );
+    }
     check.measureAll({ exists: state?.exists ?? false, forced: state?.forced ?? false });
     expect(state?.exists, absent).toBe(true);
     expect(state?.forced, `${table} lacks FORCE ROW LEVEL SECURITY`).toBe(true);

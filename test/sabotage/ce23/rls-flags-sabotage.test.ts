@@ -1,7 +1,12 @@
 import { describe, expect, inject, test } from 'vitest';
 import { runGate } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
-import { CE23_SUITES, runCe23Sabotage } from './ce23-sabotage-case.ts';
+import { fileURLToPath } from 'node:url';
+import { CE23_SUITES, applySabotage, runCe23Sabotage } from './ce23-sabotage-case.ts';
+
+const FORCE_NOT_REQUIRED_CONFIG = fileURLToPath(
+  new URL('../configs/force-not-required.gate.config.ts', import.meta.url),
+);
 
 describe('sabotage: RLS flags and coverage (CE-23)', () => {
   test('control: the untouched reference schema fails no CE-23 check', async () => {
@@ -34,6 +39,24 @@ describe('sabotage: RLS flags and coverage (CE-23)', () => {
       sql: 'force-removed.sql',
       mustFail: ['ce23.rls.force-count', 'ce23.rls.clauses.forced'],
     });
+  });
+
+  test('clean negative: with forceRlsTables: [] FORCE is not required, so its checks are not applicable, not failed', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+    });
+    await applySabotage(db.url, 'force-removed.sql');
+    const outcome = await runGate({
+      databaseUrl: db.url,
+      files: CE23_SUITES,
+      env: { MIGRATION_GATE_CONFIG: FORCE_NOT_REQUIRED_CONFIG },
+    });
+    expect(outcome.failed).toEqual([]);
+    const statusOf = (id: string): string | undefined =>
+      outcome.checks.find((check) => check.id === id)?.status;
+    expect(statusOf('ce23.rls.force-count')).toBe('not-applicable');
+    expect(statusOf('ce23.rls.clauses.forced')).toBe('not-applicable');
+    expect(statusOf('ce23.rls.clauses.enabled')).toBe('passed');
   });
 
   test('a new tenant table without RLS is discovered, synthesised, and fails ce23.rls.invoices.*', async () => {
