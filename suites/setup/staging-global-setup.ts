@@ -1,7 +1,11 @@
 import dotenv from 'dotenv';
 import type { TestProject } from 'vitest/node';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { GateError } from '../../helpers/gate-error.ts';
 import { progressLog } from '../../helpers/progress-log.ts';
 import { UrlProvider } from '../../helpers/providers/url-provider.ts';
+import { assertConnectingRole } from '../../helpers/run/connecting-role.ts';
+import { exitOnGateError } from '../../helpers/run/exit-on-gate-error.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { loadRunConfig } from './run-config.ts';
 
@@ -15,8 +19,24 @@ const log = progressLog('migration-gate staging');
 export default async function setup(project: TestProject): Promise<void> {
   // An explicit DATABASE_URL in the environment wins over the file.
   dotenv.config({ path: '.env.staging', quiet: true });
-  const config = await loadRunConfig(project);
-  const database = await new UrlProvider(process.env['DATABASE_URL']).start();
+  const { config, database } = await exitOnGateError('migration-gate staging', async () => {
+    const url = process.env['DATABASE_URL'];
+    if (url === undefined || url.trim() === '') {
+      throw new GateError(
+        'The staging project has no database: set DATABASE_URL=postgresql://user:password@host:5432/database in .env.staging or the environment.',
+      );
+    }
+    const loaded = await loadRunConfig(project);
+    const started = await new UrlProvider(url).start();
+    // Powers first: a role that cannot read every row or act as the application role stops here.
+    const client = await connectClient(started.url);
+    try {
+      await assertConnectingRole(client, loaded.schema, loaded.tenancy.appRole);
+    } finally {
+      await client.end();
+    }
+    return { config: loaded, database: started };
+  });
   await prepareGateRun({
     project,
     database,

@@ -1,0 +1,112 @@
+import type pg from 'pg';
+import { GateError } from '../gate-error.ts';
+import { quoteIdent } from '../sql-identifier.ts';
+
+/** What the role the staging gate connects as may do, read from the catalog. */
+export interface RolePowers {
+  readonly role: string;
+  readonly superuser: boolean;
+  readonly bypassRls: boolean;
+  /** null when the application role does not exist (the suites report that themselves). */
+  readonly memberOfAppRole: boolean | null;
+  readonly schemaUsage: boolean;
+  /** Tables of the schema the role cannot SELECT from, schema-qualified, in name order. */
+  readonly unreadableTables: readonly string[];
+}
+
+/** Reads the connecting role's powers over `schema` and the application role `appRole`. */
+export async function readRolePowers(
+  client: pg.Client,
+  schema: string,
+  appRole: string,
+): Promise<RolePowers> {
+  const role = await client.query<{
+    role: string;
+    superuser: boolean;
+    bypass_rls: boolean;
+    member: boolean | null;
+    schema_usage: boolean;
+  }>(
+    `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass_rls,
+            CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2)
+                 THEN pg_has_role(current_user, $2, 'MEMBER') END AS member,
+            COALESCE(has_schema_privilege(n.oid, 'USAGE'), false) AS schema_usage
+       FROM pg_roles r
+       LEFT JOIN pg_namespace n ON n.nspname = $1
+      WHERE r.rolname = current_user`,
+    [schema, appRole],
+  );
+  const row = role.rows[0];
+  if (row === undefined) throw new GateError('The connecting role is not in pg_roles; check DATABASE_URL.');
+  const tables = await client.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')
+        AND NOT has_table_privilege(c.oid, 'SELECT')
+      ORDER BY c.relname`,
+    [schema],
+  );
+  return {
+    role: row.role,
+    superuser: row.superuser,
+    bypassRls: row.bypass_rls,
+    memberOfAppRole: row.member,
+    schemaUsage: row.schema_usage,
+    unreadableTables: tables.rows.map((table) => table.name),
+  };
+}
+
+/**
+ * What the role lacks for the staging gate and the statements that grant it; empty when it may run.
+ * A superuser may do everything. Otherwise: BYPASSRLS (the isolation tests seed tenants that FORCE
+ * ROW LEVEL SECURITY would hide, and pg_dump must see every row), membership in the application
+ * role (`SET LOCAL ROLE`), and SELECT on every table (backup and the "nothing changed" fingerprint).
+ */
+export function missingPowers(
+  powers: RolePowers,
+  schema: string,
+  appRole: string,
+): { readonly missing: readonly string[]; readonly fixes: readonly string[] } {
+  if (powers.superuser) return { missing: [], fixes: [] };
+  const role = quoteIdent(powers.role);
+  const missing: string[] = [];
+  const fixes: string[] = [];
+  if (!powers.bypassRls) {
+    missing.push('the BYPASSRLS attribute');
+    fixes.push(`ALTER ROLE ${role} BYPASSRLS;`);
+  }
+  if (powers.memberOfAppRole === false) {
+    missing.push(`membership in the application role ${quoteIdent(appRole)}`);
+    fixes.push(`GRANT ${quoteIdent(appRole)} TO ${role};`);
+  }
+  if (!powers.schemaUsage) {
+    missing.push(`USAGE on schema ${quoteIdent(schema)}`);
+    fixes.push(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${role};`);
+  }
+  if (powers.unreadableTables.length > 0) {
+    const shown = powers.unreadableTables.slice(0, 3).join(', ');
+    const more = powers.unreadableTables.length > 3 ? ', …' : '';
+    missing.push(`SELECT on ${powers.unreadableTables.length} table(s) (${shown}${more})`);
+    fixes.push(`GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} TO ${role};`);
+  }
+  return { missing, fixes };
+}
+
+/**
+ * Stops the staging run before anything is read or written when the connecting role cannot do the
+ * gate's work: one sentence naming what is missing and the statements (run as a superuser) that fix it.
+ */
+export async function assertConnectingRole(
+  client: pg.Client,
+  schema: string,
+  appRole: string,
+): Promise<RolePowers> {
+  const powers = await readRolePowers(client, schema, appRole);
+  const { missing, fixes } = missingPowers(powers, schema, appRole);
+  if (missing.length > 0) {
+    throw new GateError(
+      `The role ${quoteIdent(powers.role)} that DATABASE_URL connects as lacks ${missing.join(', ')}, which the staging gate needs (or connect as a superuser); as a superuser run: ${fixes.join(' ')}`,
+    );
+  }
+  return powers;
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { withDatabase } from '../../helpers/database-url.ts';
+import { assertConnectingRole, type RolePowers } from '../../helpers/run/connecting-role.ts';
+import { quoteIdent } from '../../helpers/sql-identifier.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+
+/** The system server (trust auth), where a scratch database and plain roles can be made and dropped. */
+const SERVER = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const suffix = randomBytes(4).toString('hex');
+const LOGIN = `mg_h1_login_${suffix}`;
+const APP = `mg_h1_app_${suffix}`;
+
+let scratch: ScratchDatabase;
+
+async function asSuperuser(sql: string): Promise<void> {
+  const client = await connectClient(scratch.url);
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function checkAs(user: string): Promise<RolePowers> {
+  const url = new URL(scratch.url);
+  url.username = user;
+  const client = await connectClient(url.toString());
+  try {
+    return await assertConnectingRole(client, 'public', APP);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase(SERVER, { prefix: 'mg_h1_role' });
+  await asSuperuser(`CREATE ROLE ${quoteIdent(LOGIN)} LOGIN; CREATE ROLE ${quoteIdent(APP)} NOLOGIN;
+    CREATE TABLE public.accounts (id int PRIMARY KEY); CREATE TABLE public.invoices (id int PRIMARY KEY);
+    ALTER TABLE public.invoices ENABLE ROW LEVEL SECURITY; ALTER TABLE public.invoices FORCE ROW LEVEL SECURITY;`);
+});
+
+afterAll(async () => {
+  await scratch.drop();
+  const admin = await connectClient(withDatabase(SERVER, 'postgres'));
+  try {
+    await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(LOGIN)}`);
+    await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(APP)}`);
+  } finally {
+    await admin.end();
+  }
+});
+
+describe('the staging gate checks the connecting role first', () => {
+  test('a plain login role: one sentence naming every missing power and the statements that grant it', async () => {
+    await expect(checkAs(LOGIN)).rejects.toThrow(
+      `The role "${LOGIN}" that DATABASE_URL connects as lacks the BYPASSRLS attribute, membership in the application role "${APP}", SELECT on 2 table(s) (public.accounts, public.invoices), which the staging gate needs (or connect as a superuser); as a superuser run: ALTER ROLE "${LOGIN}" BYPASSRLS; GRANT "${APP}" TO "${LOGIN}"; GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "${LOGIN}";`,
+    );
+  });
+
+  test('once granted exactly what the sentence said, the same role passes', async () => {
+    await asSuperuser(`ALTER ROLE ${quoteIdent(LOGIN)} BYPASSRLS; GRANT ${quoteIdent(APP)} TO ${quoteIdent(LOGIN)};
+      GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO ${quoteIdent(LOGIN)};`);
+    await expect(checkAs(LOGIN)).resolves.toMatchObject({
+      role: LOGIN,
+      superuser: false,
+      bypassRls: true,
+      memberOfAppRole: true,
+      unreadableTables: [],
+    });
+  });
+
+  test('a table created later without a grant is named', async () => {
+    await asSuperuser('CREATE TABLE public.late_table (id int)');
+    await expect(checkAs(LOGIN)).rejects.toThrow(/lacks SELECT on 1 table\(s\) \(public\.late_table\)/);
+    await asSuperuser('DROP TABLE public.late_table');
+  });
+
+  test('a superuser passes without any grant', async () => {
+    await expect(checkAs('postgres')).resolves.toMatchObject({ superuser: true });
+  });
+});
