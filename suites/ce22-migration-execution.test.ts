@@ -1,7 +1,12 @@
 import { describe, expect, inject, test } from 'vitest';
 import { createBackup } from '../helpers/database-backup.ts';
 import { loadMigrations } from '../helpers/migrations/migration-files.ts';
-import { readHistory, readVersion } from '../helpers/migrations/migration-history.ts';
+import {
+  HISTORY_TABLE,
+  VERSION_TABLE,
+  readHistory,
+  readVersion,
+} from '../helpers/migrations/migration-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
 import { WELL_KNOWN_CHECK_IDS, defineCheck } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
@@ -43,9 +48,20 @@ describe('CE-22 migration execution', () => {
       check.measure('error', run.seeded.error);
       expect.fail(`seeding the fixtures failed, so the data checks would read no rows: ${run.seeded.error}`);
     }
-    const rows = Object.values(run.seeded.value).reduce((sum, n) => sum + n, 0);
-    check.measureAll({ rows, tables: run.seeded.value });
-    expect(rows).toBeGreaterThan(0);
+    // The gate's own bookkeeping rows are not fixtures: counted, they would pass a seed that wrote nothing.
+    const bookkeeping: readonly string[] = [VERSION_TABLE, HISTORY_TABLE];
+    const seeded = Object.entries(run.seeded.value).filter(([table]) => !bookkeeping.includes(table));
+    const rows = seeded.reduce((sum, [, n]) => sum + n, 0);
+    const emptyTenantTables = settings.tenancy.tenantTables.filter(
+      (table) => (run.seeded.ok === true ? (run.seeded.value[table] ?? 0) : 0) === 0,
+    );
+    check.measureAll({ rows, tables: Object.fromEntries(seeded), emptyTenantTables });
+    check.offending(emptyTenantTables.map((table) => ({ table, problem: 'no fixture rows' })));
+    expect(rows, 'the fixtures wrote no row outside the gate bookkeeping tables').toBeGreaterThan(0);
+    expect(
+      emptyTenantTables,
+      'tenant tables the fixtures left empty (their data checks would see no rows)',
+    ).toEqual([]);
   });
 
   test(`schema version is the expected one`, async ({ task }) => {

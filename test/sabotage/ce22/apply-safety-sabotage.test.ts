@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/database-connection.ts';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
@@ -40,6 +41,20 @@ describe('sabotage: applying migrations safely (CE-22)', () => {
       project: 'local',
       files: ['suites/ce22-migration-execution.test.ts'],
       migrationsDirectory: copy.directory,
+    });
+    expectChecksFailed(outcome, ['ce22.fixtures.seeded']);
+  });
+
+  test('a seed that writes no fixture row fails ce22.fixtures.seeded, however many bookkeeping rows exist', async () => {
+    const outcome = await runGate({
+      databaseUrl: 'postgresql://unused@127.0.0.1:1/unused',
+      project: 'local',
+      files: ['suites/ce22-migration-execution.test.ts'],
+      env: {
+        MIGRATION_GATE_CONFIG: fileURLToPath(
+          new URL('../configs/no-fixture-tenants.gate.config.ts', import.meta.url),
+        ),
+      },
     });
     expectChecksFailed(outcome, ['ce22.fixtures.seeded']);
   });
