@@ -1,0 +1,88 @@
+import type { VolumeColumn } from './volume-catalog.ts';
+
+/** Collects the parameters of one statement and hands out their `$n` placeholders. */
+export class SqlParameters {
+  readonly #values: unknown[];
+
+  constructor(initial: readonly unknown[] = []) {
+    this.#values = [...initial];
+  }
+
+  /** Adds `value` and returns its placeholder, `$n`. */
+  add(value: unknown): string {
+    this.#values.push(value);
+    return `$${this.#values.length}`;
+  }
+
+  get values(): readonly unknown[] {
+    return this.#values;
+  }
+}
+
+/** Why a column could not be given a value, for the seeding summary. */
+export class UnsupportedColumnError extends Error {}
+
+/**
+ * A set-based SQL expression giving row number `g` (an SQL expression, 0-based) a value for
+ * `column`, distinct per row where the type allows it (so unique constraints hold), within the values
+ * a CHECK or an enum allows. `uniqueBase` is an SQL expression giving the largest existing integer
+ * value of the column, for integer keys without a default.
+ */
+export function volumeValue(
+  column: VolumeColumn,
+  g: string,
+  params: SqlParameters,
+  salt: string,
+  uniqueBase: () => string,
+): string {
+  const cast = `::${column.type}`;
+  const choices = column.allowedValues.length > 0 ? column.allowedValues : column.enumLabels;
+  if (choices.length > 0) return `(${params.add(choices)}::text[])[1 + ${g} % ${choices.length}]${cast}`;
+  if (column.category === 'A') return `'{}'${cast}`;
+  switch (column.typeName) {
+    case 'uuid':
+      return `md5(${params.add(`${salt}:${column.name}:`)} || ${g}::text)::uuid`;
+    case 'int2':
+      return `(${g} % 32000)${cast}`;
+    case 'int4':
+    case 'int8':
+      return column.unique ? `(${uniqueBase()} + 1 + ${g})${cast}` : `(${g} % 1000)${cast}`;
+    case 'numeric':
+    case 'float4':
+    case 'float8':
+    case 'money':
+      // 0.1 … 0.9: fits any precision and scale, and passes "> 0" checks.
+      return `((1 + ${g} % 9) / 10.0)${cast}`;
+    case 'bool':
+      return `(${g} % 2 = 0)`;
+    case 'date':
+      return `(current_date - (${g} % 365)::int)`;
+    case 'timestamp':
+    case 'timestamptz':
+      return `(now() - (${g} % 86400) * interval '1 second')${cast}`;
+    case 'time':
+    case 'timetz':
+      return `'12:00'${cast}`;
+    case 'interval':
+      return `((${g} % 60) * interval '1 minute')`;
+    case 'json':
+    case 'jsonb':
+      return `'{}'${cast}`;
+    case 'bytea':
+      return `decode(md5(${g}::text), 'hex')`;
+    case 'inet':
+    case 'cidr':
+      return `'10.0.0.1'${cast}`;
+    default:
+      break;
+  }
+  if (column.category === 'S') {
+    const prefix = params.add(`${column.name}-${salt}-`);
+    return column.maxLength === undefined
+      ? `(${prefix} || ${g}::text)${cast}`
+      : `left(${g}::text || '-' || ${prefix}, ${column.maxLength})${cast}`;
+  }
+  throw new UnsupportedColumnError(
+    `column ${column.name} of type ${column.type} is NOT NULL without a default and volume seeding cannot synthesise it`,
+  );
+}
