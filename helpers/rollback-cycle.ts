@@ -3,8 +3,10 @@ import { connectClient } from './database-connection.ts';
 import { createBackup } from './database-backup.ts';
 import { takeSnapshot, type DatabaseSnapshot } from './database-snapshot.ts';
 import { errorMessage } from './gate-error.ts';
+import { loadMigrations } from './migrations/migration-files.ts';
 import { readVersion } from './migrations/migration-history.ts';
-import { Migrator, type TimedMigration } from './migrations/migrator.ts';
+import { Migrator, defaultRollbackTarget, type TimedMigration } from './migrations/migrator.ts';
+import { analyseSql } from './migrations/sql-analysis.ts';
 import { rehearseRestore } from './restore-rehearsal.ts';
 import { qualifiedName, quoteIdent } from './sql-identifier.ts';
 
@@ -12,26 +14,48 @@ export interface RollbackCycleOptions {
   readonly sourceUrl: string;
   readonly migrationsDirectory: string;
   readonly schema: string;
-  readonly target: string;
+  /** Version to roll back to (`none`/`0`: before the first); default the version before the last migration. */
+  readonly target?: string | undefined;
   readonly probe: { readonly table: string; readonly row: Readonly<Record<string, string>> };
   readonly backupDirectory: string;
   readonly label: string;
 }
 
-/** A step of the cycle: what it produced, or why it failed. */
+/** A step of the cycle: what it produced, why it failed, or why it was not run. */
 export type CycleStep<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: 'not-run'; readonly reason: string };
+
+/** What the rollback will revert, decided on the isolated copy before anything runs. */
+export interface RollbackCyclePlan {
+  readonly from: string | null;
+  /** The resolved target; null is "before the first migration". */
+  readonly target: string | null;
+  /** Migrations to revert, newest first. */
+  readonly toRevert: readonly string[];
+  /** Relations the reverted migrations create: legitimately gone after the rollback. */
+  readonly createdByReverted: readonly string[];
+  /** Missing files, missing or empty down scripts: each one sentence naming the file. */
+  readonly problems: readonly string[];
+  /** Down scripts edited since their migration was applied (rehearsed as they are now). */
+  readonly editedDownFiles: readonly string[];
+}
 
 /** Everything the CE-27 rollback cycle observed, for the suite to assert on. */
 export interface RollbackCycleRecord {
+  /** The target as configured, or the default (`none` when there is one migration). */
+  readonly target: string;
   readonly backup: CycleStep<{ readonly path: string; readonly bytes: number }>;
   /** Mirror after the probe row was written: what the rollback must preserve. */
   readonly before: CycleStep<DatabaseSnapshot>;
+  readonly plan: CycleStep<RollbackCyclePlan>;
   readonly rollback: CycleStep<{
     readonly reverted: readonly TimedMigration[];
     readonly version: string | null;
   }>;
-  readonly afterRollback: CycleStep<{ readonly snapshot: DatabaseSnapshot; readonly probeRows: number }>;
+  /** `probeRows` is null when the probe's table is gone after the rollback. */
+  readonly afterRollback: CycleStep<{ readonly snapshot: DatabaseSnapshot; readonly probeRows: number | null }>;
   readonly reapply: CycleStep<{
     readonly applied: readonly TimedMigration[];
     readonly version: string | null;
@@ -47,9 +71,18 @@ async function attempt<T>(work: () => Promise<T>): Promise<CycleStep<T>> {
   }
 }
 
+function notRun(reason: string): { readonly ok: 'not-run'; readonly reason: string } {
+  return { ok: 'not-run', reason };
+}
+
+/** After a step that failed, the later ones fail too, saying why. */
 const notReached = { ok: false, error: 'not reached: an earlier step failed' } as const;
 
-async function countProbe(client: pg.Client, options: RollbackCycleOptions): Promise<number> {
+async function countProbe(client: pg.Client, options: RollbackCycleOptions): Promise<number | null> {
+  const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+    qualifiedName(options.schema, options.probe.table),
+  ]);
+  if (exists.rows[0]?.present !== true) return null;
   const columns = Object.keys(options.probe.row);
   const where = columns.map((column, index) => `${quoteIdent(column)} = $${index + 1}`).join(' AND ');
   const result = await client.query<{ n: string }>(
@@ -59,33 +92,49 @@ async function countProbe(client: pg.Client, options: RollbackCycleOptions): Pro
   return Number(result.rows[0]?.n ?? 0);
 }
 
+async function planCycle(migrator: Migrator, target: string): Promise<RollbackCyclePlan> {
+  const plan = await migrator.planRollback(target);
+  const status = await migrator.status();
+  const created = new Set<string>();
+  for (const step of plan.steps) {
+    if (step.migration === undefined) continue;
+    const analysis = await analyseSql(step.migration.upSql);
+    if (analysis.ok) for (const statement of analysis.statements) for (const name of statement.creates) created.add(name);
+  }
+  const problems = plan.steps.flatMap((step) => (step.problem === undefined ? [] : [step.problem]));
+  return {
+    from: plan.from,
+    target: plan.target,
+    toRevert: plan.steps.map((step) => step.name),
+    createdByReverted: [...created].sort(),
+    problems,
+    editedDownFiles: plan.steps
+      .filter((step) => status.downDrifted.includes(step.name))
+      .map((step) => step.migration?.downFile ?? step.name),
+  };
+}
+
 /**
  * The plan's full rollback cycle, on an isolated copy so the source is never touched: back the
- * source up, restore it into a throw-away embedded server, write a probe row, roll back to the
- * target version, check, migrate forward again, check.
+ * source up, restore it into a throw-away embedded server, write a probe row, check that every
+ * migration to revert has a down script, roll back to the target version, check, migrate forward
+ * again, check.
  */
 export async function runRollbackCycle(options: RollbackCycleOptions): Promise<RollbackCycleRecord> {
+  const target = await resolveTarget(options);
   const backup = await attempt(async () => {
     const file = await createBackup(options.sourceUrl, options.backupDirectory, options.label);
     return { path: file.path, bytes: file.bytes };
   });
-  if (!backup.ok) {
-    return {
-      backup,
-      before: notReached,
-      rollback: notReached,
-      afterRollback: notReached,
-      reapply: notReached,
-      afterReapply: notReached,
-    };
-  }
-  let record: Omit<RollbackCycleRecord, 'backup'> = {
+  let record: Omit<RollbackCycleRecord, 'backup' | 'target'> = {
     before: notReached,
+    plan: notReached,
     rollback: notReached,
     afterRollback: notReached,
     reapply: notReached,
     afterReapply: notReached,
   };
+  if (backup.ok !== true) return { target, backup, ...record };
   const restore = await attempt(() =>
     rehearseRestore(backup.value.path, options.sourceUrl, async (mirror) => {
       const client = await connectClient(mirror.url);
@@ -100,14 +149,29 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
           return takeSnapshot(client);
         });
         record = { ...record, before };
-        if (!before.ok) return;
+        if (before.ok !== true) return;
         const migrator = new Migrator({ databaseUrl: mirror.url, directory: options.migrationsDirectory });
+        const plan = await attempt(() => planCycle(migrator, target));
+        record = { ...record, plan };
+        if (plan.ok !== true) return;
+        if (plan.value.problems.length > 0) {
+          const reason = `the rollback was not run: ${plan.value.problems.join('; ')}`;
+          record = {
+            ...record,
+            rollback: notRun(reason),
+            afterRollback: notRun(reason),
+            reapply: notRun(reason),
+            afterReapply: notRun(reason),
+          };
+          return;
+        }
         const rollback = await attempt(async () => {
-          const result = await migrator.rollback({ to: options.target });
+          // The cycle rehearses the down scripts as they are now; edited ones are reported, not refused.
+          const result = await migrator.rollback({ to: target, acceptEditedDownFiles: true });
           return { reverted: result.reverted, version: result.to };
         });
         record = { ...record, rollback };
-        if (!rollback.ok) return;
+        if (rollback.ok !== true) return;
         const afterRollback = await attempt(async () => ({
           snapshot: await takeSnapshot(client),
           probeRows: await countProbe(client, options),
@@ -116,19 +180,30 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
           const result = await migrator.migrate();
           return { applied: result.applied, version: await readVersion(client) };
         });
-        const afterReapply = reapply.ok ? await attempt(() => takeSnapshot(client)) : notReached;
+        const afterReapply = reapply.ok === true ? await attempt(() => takeSnapshot(client)) : notReached;
         record = { ...record, afterRollback, reapply, afterReapply };
       } finally {
         await client.end();
       }
     }),
   );
-  if (!restore.ok && !record.before.ok) {
+  if (restore.ok === false && record.before.ok !== true) {
     return {
+      target,
       backup,
       ...record,
       before: { ok: false, error: `restore of the backup failed: ${restore.error}` },
     };
   }
-  return { backup, ...record };
+  return { target, backup, ...record };
+}
+
+async function resolveTarget(options: RollbackCycleOptions): Promise<string> {
+  if (options.target !== undefined) return options.target;
+  try {
+    return defaultRollbackTarget(await loadMigrations(options.migrationsDirectory));
+  } catch {
+    // The plan step loads the directory again and reports why it cannot be read.
+    return 'none';
+  }
 }

@@ -89,8 +89,8 @@ export interface RollbackPlan {
 }
 
 export interface RollbackOptions {
-  /** Version to roll back to; `none` (or `0`) rolls back every migration. */
-  readonly to: string;
+  /** Version to roll back to; `none` (or `0`) rolls back every migration. Default: the version before the last migration. */
+  readonly to?: string;
   /**
    * Run down scripts edited since their migration was applied instead of refusing. The CE-27 cycle
    * sets it: it rehearses the down scripts as they are now, on an isolated copy.
@@ -215,9 +215,9 @@ export class Migrator {
    * What `rollback({ to })` would revert, and what stands in the way (a missing file, a missing or
    * empty down script), without changing anything.
    */
-  async planRollback(to: string): Promise<RollbackPlan> {
+  async planRollback(to?: string): Promise<RollbackPlan> {
     const files = await loadMigrations(this.#options.directory);
-    const target = resolveRollbackTarget(files, to);
+    const target = resolveRollbackTarget(files, to ?? defaultRollbackTarget(files));
     return this.#withClient(async (client) => this.#planRollback(client, files, target));
   }
 
@@ -227,7 +227,7 @@ export class Migrator {
    */
   async rollback(options: RollbackOptions): Promise<RollbackResult> {
     const files = await loadMigrations(this.#options.directory);
-    const target = resolveRollbackTarget(files, options.to);
+    const target = resolveRollbackTarget(files, options.to ?? defaultRollbackTarget(files));
     return this.#locked(async (client) => {
       const status = await this.#status(client, files);
       this.#refuseDrift(status, files);
