@@ -108,8 +108,11 @@ export interface GateConfig {
     readonly directory: string;
     /** Version the database must be at after the migrations (CE-22). */
     readonly expectedVersion: string;
-    /** Version the CE-27 rollback cycle rolls back to, on an isolated copy, before re-applying. */
-    readonly rollbackTarget: string;
+    /**
+     * Version the CE-27 rollback cycle rolls back to, on an isolated copy, before re-applying; `none`
+     * (or `0`) is before the first migration. Left out: the version before the last migration.
+     */
+    readonly rollbackTarget?: string;
     /** A row written before the CE-27 rollback, which must survive it (the plan's 'Rollback Test' tenant). */
     readonly rollbackProbe: { readonly table: string; readonly row: Readonly<Record<string, string>> };
   };
