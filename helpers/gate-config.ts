@@ -1,4 +1,5 @@
 import type { ReferentialAction } from './catalog/foreign-keys.ts';
+import type { PolicyRule, PolicySeverity } from './policy/policy-rules.ts';
 
 /**
  * What a database promises, as the gate verifies it. Everything schema-specific lives in
@@ -39,6 +40,12 @@ export interface TenancyConfig {
   readonly forceRlsTables?: readonly string[];
   /** The plan's manual cross-tenant test (CE-23 task 5), reproduced as a test. */
   readonly crossTenantProbe: CrossTenantProbe;
+  /**
+   * Severity overrides for the CE-23 policy analysis (`suites/ce23-policy-analysis.test.ts`): `rule`
+   * on `table` (or `'*'`) becomes `severity`, and the report prints `reason`. E.g.
+   * `{ table: 'documents', rule: 'row-attribute-branch', severity: 'warning', reason: 'public templates are meant to be shared' }`.
+   */
+  readonly policyFindings?: readonly PolicyFindingOverride[];
 }
 
 /**
@@ -161,4 +168,13 @@ export interface GateConfig {
 /** Identity helper that gives `gate.config.ts` its type. */
 export function defineGateConfig(config: GateConfig): GateConfig {
   return config;
+}
+
+/** A CE-23 policy-analysis rule judged differently on one table (or `'*'`), and why. */
+export interface PolicyFindingOverride {
+  readonly table: string;
+  readonly rule: PolicyRule;
+  readonly severity: PolicySeverity;
+  /** Printed in the report beside every finding it changes; required. */
+  readonly reason: string;
 }

@@ -7,7 +7,11 @@ import { runGate, type GateOutcome } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
 
 /** The CE-23 suite files; `suites/ce23` would match them too, these are explicit. */
-export const CE23_SUITES = ['suites/ce23-rls-catalog.test.ts', 'suites/ce23-rls-behaviour.test.ts'] as const;
+export const CE23_SUITES = [
+  'suites/ce23-rls-catalog.test.ts',
+  'suites/ce23-rls-behaviour.test.ts',
+  'suites/ce23-policy-analysis.test.ts',
+] as const;
 
 /** One CE-23 sabotage: SQL that breaks one property, and exactly which checks must turn red. */
 export interface Ce23Sabotage {
