@@ -24,10 +24,21 @@ export interface GateDefinition {
 export interface TenancyConfig {
   /** Column that carries the tenant on every tenant-scoped table. */
   readonly tenantKey: string;
-  /** The table that lists tenants; it is scoped by its primary key, not by `tenantKey`. */
-  readonly tenantTable: string;
+  /**
+   * The table that lists tenants; it is scoped by its primary key, not by `tenantKey`. Leave it out
+   * when the schema has none: tenant ids are then free values of the tenant key's type.
+   */
+  readonly tenantTable?: string;
   /** Setting the policies read, set LOCAL per transaction. */
   readonly tenantSetting: string;
+  /**
+   * How the application puts a transaction into a tenant, when it is more than `set_config(tenantSetting, id, true)`:
+   * a statement run as the application role with the tenant id as `$1`, e.g.
+   * `SELECT set_config('request.jwt.claims', json_build_object('tenant_id', $1::text)::text, true)` or
+   * `SELECT app.set_tenant($1)`. "No tenant" is then the statement not run (unset) and run with ''
+   * (empty, probed only when the tenant key is text).
+   */
+  readonly tenantContext?: TenantContextStatement;
   /** Login role the application uses; never superuser, owner or BYPASSRLS. */
   readonly appRole: string;
   /** Tables that must exist and be tenant-scoped (a missing one fails). */
@@ -46,6 +57,11 @@ export interface TenancyConfig {
    * `{ table: 'documents', rule: 'row-attribute-branch', severity: 'warning', reason: 'public templates are meant to be shared' }`.
    */
   readonly policyFindings?: readonly PolicyFindingOverride[];
+}
+
+/** A statement that sets the current tenant, `$1` being the tenant id as text. */
+export interface TenantContextStatement {
+  readonly sql: string;
 }
 
 /**

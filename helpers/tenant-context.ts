@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import type { TenantContextStatement } from './gate-config.ts';
 import { quoteIdent } from './sql-identifier.ts';
 
 /** Who a transaction acts as; what the RLS policies see. */
@@ -14,6 +15,8 @@ export interface TenantContextSettings {
   readonly appRole: string;
   /** Setting the policies read, e.g. `app.current_tenant`. */
   readonly tenantSetting: string;
+  /** The application's own way to set the tenant (`$1` = tenant id); replaces `set_config(tenantSetting, …)`. */
+  readonly tenantContext?: TenantContextStatement | undefined;
 }
 
 /** The open transaction handed to the callback: raw client, a Kysely bound to it, and a way to switch context. */
@@ -35,11 +38,26 @@ export interface ContextOptions {
 export type ConnectionSource = pg.Pool | pg.ClientBase;
 
 /**
+ * Why the "empty tenant" case cannot be probed, or null when it can. With a tenant setting it always
+ * can ('' is what a pooled connection without a tenant carries). With a context statement the tenant
+ * id is its parameter: '' only means "no tenant" for a text key; for uuid or integer keys the
+ * statement would fail on the cast itself, which would be mistaken for a policy failing closed.
+ */
+export function emptyTenantSkipReason(settings: TenantContextSettings, keyType: string): string | null {
+  if (settings.tenantContext === undefined || /^(text|character|citext|name)/.test(keyType)) return null;
+  return `the tenant is set by a statement (${settings.tenantContext.sql}) and the tenant key is ${keyType}, which has no empty value: only the unset case (statement not run) is probed`;
+}
+
+/**
  * Puts the current transaction into `context`, transaction-locally:
  * `SET LOCAL ROLE` (the application role, or back to the session role for `owner`) and
  * `set_config(setting, value, true)`. The setting is always written — to '' when there is no tenant —
  * so a value left at session level by an earlier user of a pooled connection cannot leak in.
  * Everything is undone at COMMIT / ROLLBACK, and by ROLLBACK TO a savepoint taken before.
+ *
+ * With `tenantContext`, the application's statement sets the tenant instead, run as the application
+ * role (its function may be granted to that role only) with the tenant id — or '' for no tenant — as
+ * `$1`; the owner context runs nothing.
  */
 export async function applyContext(
   client: pg.ClientBase,
@@ -47,6 +65,13 @@ export async function applyContext(
   context: TenantContext,
 ): Promise<void> {
   const tenant = context.kind === 'tenant' ? context.tenantId : '';
+  if (settings.tenantContext !== undefined) {
+    await client.query(
+      context.kind === 'owner' ? 'SET LOCAL ROLE NONE' : `SET LOCAL ROLE ${quoteIdent(settings.appRole)}`,
+    );
+    if (context.kind !== 'owner') await client.query(settings.tenantContext.sql, [tenant]);
+    return;
+  }
   await client.query('SELECT set_config($1, $2, true)', [settings.tenantSetting, tenant]);
   await client.query(
     context.kind === 'owner' ? 'SET LOCAL ROLE NONE' : `SET LOCAL ROLE ${quoteIdent(settings.appRole)}`,

@@ -17,9 +17,11 @@ import {
   otherTenantWrite,
   type WriteOutcome,
 } from '../helpers/catalog/rls-write-reach.ts';
+import { freshScenarioRows } from '../helpers/catalog/fresh-scenario-rows.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
+import { emptyTenantSkipReason } from '../helpers/tenant-context.ts';
 import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
-import { checkId, defineCheck, type MatrixCommand } from '../reports/check-meta.ts';
+import { checkId, defineCheck, notApplicable, type MatrixCommand } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
 
@@ -242,7 +244,7 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     const check = defineCheck(task, { id: idOf('update-move-to-other-tenant'), ce: 'CE-23' });
     const { column, s } = prepared(target, main);
     const col = quoteIdent(column);
-    const destination = isTenantTable ? crypto.randomUUID() : s.tenantB;
+    const destination = isTenantTable ? await s.freshTenantId() : s.tenantB;
     // No WHERE on purpose: a WHERE needs SELECT rights, which adds the SELECT policies' check on the
     // new row and would hide an UPDATE policy whose own WITH CHECK lets rows leave the tenant. Only
     // tenant A's rows are visible, so only they are touched (and rolled back).
@@ -330,12 +332,17 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     prepared(target, main);
     prepared(target, unset);
     const sql = `SELECT count(*)::int AS n FROM ${name}`;
-    const empty = await session(main).probe.attempt<{ n: number }>({ kind: 'no-tenant' }, sql);
+    const emptySkipped = emptyTenantSkipReason(tenancy, session(main).seed.keyType);
+    const empty =
+      emptySkipped === null
+        ? await session(main).probe.attempt<{ n: number }>({ kind: 'no-tenant' }, sql)
+        : null;
     const never = await session(unset).probe.attempt<{ n: number }>({ kind: 'unset' }, sql);
-    const seen = (o: Observation<{ n: number }>): number => (o.ok ? (o.rows[0]?.n ?? 0) : 0);
-    const text = (o: Observation<{ n: number }>): string => (o.ok ? `${seen(o)} rows` : `refused ${o.code}`);
+    const seen = (o: Observation<{ n: number }> | null): number => (o?.ok === true ? (o.rows[0]?.n ?? 0) : 0);
+    const text = (o: Observation<{ n: number }> | null): string =>
+      o === null ? 'not probed' : o.ok ? `${seen(o)} rows` : `refused ${o.code}`;
     const ok = seen(empty) === 0 && seen(never) === 0;
-    check.measureAll({ settingEmpty: text(empty), settingNeverSet: text(never) });
+    check.measureAll({ settingEmpty: text(empty), settingNeverSet: text(never), emptySkipped });
     check.matrix({
       table,
       command: 'SELECT',
@@ -355,10 +362,12 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     prepared(target, main);
     prepared(target, unset);
     const results: Record<string, Observation<unknown>> = {};
-    for (const [label, s, context] of [
+    const emptySkipped = emptyTenantSkipReason(tenancy, session(main).seed.keyType);
+    const cases = [
       ['empty', session(main), { kind: 'no-tenant' }],
       ['unset', session(unset), { kind: 'unset' }],
-    ] as const) {
+    ] as const;
+    for (const [label, s, context] of cases.filter(([label]) => label === 'unset' || emptySkipped === null)) {
       const candidate = candidateRow(await s.candidate(table, isTenantTable ? 'new-tenant' : 'A'), table);
       results[label] = await s.probe.attempt(context, s.insertSql(table, candidate.row), [
         JSON.stringify(candidate.row),
@@ -368,7 +377,8 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       Object.entries(results).map(([label, o]) => [label, describeObservation(o, 'rows inserted')]),
     );
     const ok = Object.values(results).every((o) => !o.ok);
-    check.measureAll(outcomes);
+    if (emptySkipped !== null) outcomes['empty'] = 'not probed';
+    check.measureAll({ ...outcomes, emptySkipped });
     check.matrix({
       table,
       command: 'INSERT',
@@ -378,7 +388,7 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       ok,
     });
     expect(outcomes, `${table} accepts inserts with no tenant set (fail open)`).toEqual({
-      empty: expect.stringMatching(/^refused/),
+      empty: emptySkipped === null ? expect.stringMatching(/^refused/) : 'not probed',
       unset: expect.stringMatching(/^refused/),
     });
   });
@@ -395,13 +405,17 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
           tenantId: s.tenantA,
           tenantSetting: tenancy.tenantSetting,
         });
-      const empty = await run(session(main), { kind: 'no-tenant' });
+      const emptySkipped = emptyTenantSkipReason(tenancy, session(main).seed.keyType);
+      const empty = emptySkipped === null ? await run(session(main), { kind: 'no-tenant' }) : null;
       const never = await run(session(unset), { kind: 'unset' });
-      const ok = noTenantContained(empty) && noTenantContained(never);
-      const outcome = `empty: ${describeWriteOutcome(empty)}; unset: ${describeWriteOutcome(never)}`;
+      const ok = (empty === null || noTenantContained(empty)) && noTenantContained(never);
+      const outcome = `empty: ${empty === null ? 'not probed' : describeWriteOutcome(empty)}; unset: ${describeWriteOutcome(never)}`;
       check.measureAll({
         outcome,
-        errors: [empty, never].flatMap((o) => (o.kind === 'ran' ? [] : [`${o.code}: ${o.message}`])),
+        emptySkipped,
+        errors: [empty, never].flatMap((o) =>
+          o === null || o.kind === 'ran' ? [] : [`${o.code}: ${o.message}`],
+        ),
       });
       check.matrix({ table, command, context: 'no-tenant', outcome, expected: 'denied', ok });
       expect(ok, `${command} on ${table} reached rows with no tenant set (fail open): ${outcome}`).toBe(true);
@@ -440,6 +454,65 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     expect(before.rows, `${table} has no rows of tenant B to protect`).toBeGreaterThan(0);
     expect(after, `tenant A's attempts changed tenant B's rows of ${table}`).toEqual(before);
   });
+  // A nullable tenant key lets a row belong to no tenant; it must be nobody's: not readable, not
+  // reachable by any tenant's writes, and no tenant may create one.
+  test(`${table}: a row with a NULL tenant is invisible and unwritable for every tenant`, async ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: idOf('null-tenant-row'), ce: 'CE-23' });
+    const { column, s } = prepared(target, main);
+    if (s.nullTenantRow(table) === null) {
+      return notApplicable({ skip }, check, `${table}.${column} is NOT NULL: no row can lack a tenant`);
+    }
+    const col = quoteIdent(column);
+    const versions = async (): Promise<string> =>
+      (
+        await s.probe.client.query<{ v: string }>(
+          `SELECT string_agg(ctid::text || ':' || xmin::text, ',' ORDER BY ctid) AS v FROM ${name} WHERE ${col} IS NULL`,
+        )
+      ).rows[0]?.v ?? '';
+    const before = await versions();
+    const problems: string[] = [];
+    const outcomes: Record<string, string> = {};
+    for (const [label, tenantId] of [
+      ['A', s.tenantA],
+      ['B', s.tenantB],
+    ] as const) {
+      const context = { kind: 'tenant', tenantId } as const;
+      const seen = await s.probe.attempt<{ n: number }>(
+        context,
+        `SELECT count(*)::int AS n FROM ${name} WHERE ${col} IS NULL`,
+      );
+      const visible = seen.ok ? (seen.rows[0]?.n ?? 0) : 0;
+      if (visible > 0) problems.push(`tenant ${label} sees ${visible} rows with a NULL ${column}`);
+      const touched = await s.probe.rolledBack(async () => {
+        await s.probe.attempt(context, `UPDATE ${name} SET ${col} = ${col}`, [], { keep: true });
+        await s.probe.attempt(context, `DELETE FROM ${name}`, [], { keep: true });
+        return (await versions()) !== before;
+      });
+      if (touched)
+        problems.push(`a WHERE-less UPDATE or DELETE as tenant ${label} reached the NULL-tenant row`);
+      const candidate = candidateRow(await s.candidate(table, 'A', { [column]: null }), table);
+      const inserted = await s.probe.attempt(context, s.insertSql(table, candidate.row), [
+        JSON.stringify(candidate.row),
+      ]);
+      if (inserted.ok) problems.push(`tenant ${label} inserted a row with a NULL ${column}`);
+      outcomes[label] =
+        `select: ${describeObservation(seen)}; writes reached it: ${touched}; insert: ${describeObservation(inserted, 'rows inserted')}`;
+    }
+    check.measureAll(outcomes);
+    check.offending(problems);
+    check.matrix({
+      table,
+      command: 'SELECT',
+      context: 'other-tenant',
+      outcome: `NULL tenant: ${problems.length === 0 ? 'hidden' : 'exposed'}`,
+      expected: 'denied',
+      ok: problems.length === 0,
+    });
+    expect(problems, `the NULL-tenant row of ${table} is not isolated`).toEqual([]);
+  });
 });
 
 describe("CE-23 the plan's manual cross-tenant isolation test, as a test", () => {
@@ -448,43 +521,71 @@ describe("CE-23 the plan's manual cross-tenant isolation test, as a test", () =>
     task,
   }) => {
     const check = defineCheck(task, { id: 'ce23.rls.manual-cross-tenant', ce: 'CE-23' });
-    const [tenantA, tenantB] = probe.tenants;
+    const tenantTable = tenancy.tenantTable;
+    const keyColumn =
+      tenantTable === undefined
+        ? tenancy.tenantKey
+        : (discovered.find((t) => t.table === tenantTable)?.tenantColumn ?? 'id');
     const keyOf = (row: Readonly<Record<string, string>>): string => {
-      const key = discovered.find((t) => t.table === tenancy.tenantTable)?.tenantColumn ?? 'id';
-      const value = row[key];
+      const value = row[keyColumn];
       if (value === undefined)
-        throw new Error(`gate.config.ts crossTenantProbe tenant ${JSON.stringify(row)} has no ${key}`);
+        throw new Error(`gate.config.ts crossTenantProbe tenant ${JSON.stringify(row)} has no ${keyColumn}`);
       return value;
     };
     const client = await pool.connect();
-    const lookup = Object.keys(probe.row);
     const table = qualifiedName(schema, probe.table);
-    const where = lookup.map((column, index) => `${quoteIdent(column)}::text = $${index + 1}`).join(' AND ');
-    const values = lookup.map((column) => probe.row[column] ?? '');
     let seenAsB = -1;
     let seenAsA = -1;
     let settingAfter: string | null = null;
+    let substitutions: Readonly<Record<string, string>> = {};
     try {
       await client.query('BEGIN');
-      const tenants = qualifiedName(schema, tenancy.tenantTable);
-      for (const row of [tenantA, tenantB]) {
-        const columns = Object.keys(row).map(quoteIdent).join(', ');
-        await client.query(
-          `INSERT INTO ${tenants} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${tenants}, $1::jsonb)`,
-          [JSON.stringify(row)],
-        );
+      // The configured ids are a template: the target may already hold them (a staging database that
+      // ran the plan by hand), so the same rows are written with ids that are free in it.
+      const fresh = await freshScenarioRows(
+        client,
+        [
+          ...probe.tenants.map((row) => ({ table: tenantTable ?? probe.table, row })),
+          { table: probe.table, row: probe.row },
+        ],
+        { schema, tenantTables: isolationTables, tenantKey: tenancy.tenantKey, tenantTable },
+      );
+      substitutions = fresh.substitutions;
+      const [tenantA, tenantB, probeRow] = fresh.rows.map((entry) => entry.row);
+      if (tenantA === undefined || tenantB === undefined || probeRow === undefined)
+        throw new Error('gate.config.ts crossTenantProbe needs two tenants and a row');
+      const lookup = Object.keys(probeRow);
+      const where = lookup
+        .map((column, index) => `${quoteIdent(column)}::text = $${index + 1}`)
+        .join(' AND ');
+      const values = lookup.map((column) => probeRow[column] ?? '');
+      if (tenantTable !== undefined) {
+        const tenants = qualifiedName(schema, tenantTable);
+        for (const row of [tenantA, tenantB]) {
+          const columns = Object.keys(row).map(quoteIdent).join(', ');
+          await client.query(
+            `INSERT INTO ${tenants} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${tenants}, $1::jsonb)`,
+            [JSON.stringify(row)],
+          );
+        }
       }
       await client.query(`SET LOCAL ROLE ${quoteIdent(tenancy.appRole)}`);
-      // The plan's `SET app.current_tenant = …` (session level, as written); the ROLLBACK below undoes it.
-      await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(tenantA)]);
+      // The plan's `SET app.current_tenant = …` (session level, as written) — or the application's own
+      // context statement; the ROLLBACK below undoes either.
+      const setTenant = async (row: Readonly<Record<string, string>>): Promise<void> => {
+        if (tenancy.tenantContext === undefined)
+          await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(row)]);
+        else await client.query(tenancy.tenantContext.sql, [keyOf(row)]);
+      };
+      await setTenant(tenantA);
       const columns = lookup.map(quoteIdent).join(', ');
       await client.query(
         `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
-        [JSON.stringify(probe.row)],
+        [JSON.stringify(probeRow)],
       );
-      await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(tenantB)]);
+      await setTenant(tenantB);
       seenAsB = (await client.query(`SELECT * FROM ${table} WHERE ${where}`, values)).rowCount ?? 0;
-      await client.query('SELECT set_config($1, $2, false)', [tenancy.tenantSetting, keyOf(tenantA)]);
+      await setTenant(tenantA);
       seenAsA = (await client.query(`SELECT * FROM ${table} WHERE ${where}`, values)).rowCount ?? 0;
     } finally {
       await client.query('ROLLBACK');
@@ -500,6 +601,7 @@ describe("CE-23 the plan's manual cross-tenant isolation test, as a test", () =>
       rowsSeenAsTenantB: seenAsB,
       rowsSeenAsTenantA: seenAsA,
       settingAfterRollback: settingAfter,
+      freshIds: substitutions,
     });
     check.matrix({
       table: probe.table,

@@ -5,7 +5,7 @@ import { RowSynthesiser, type SynthesisResult } from './row-synthesis.ts';
 
 /**
  * Writes one row of `table` the way the application would: as the application role, in tenant
- * `tenantId` (created first, as that tenant), with the row's parents synthesised from the catalog and
+ * `tenantId` (created first, as that tenant, when the schema has a tenants table), with the row's parents synthesised from the catalog and
  * inserted by the same role. Leaves the transaction in that context; the caller must roll back.
  * With `actor`, the setting the audit trigger reads is set too.
  */
@@ -20,7 +20,10 @@ export async function insertAsApplication(
   await applyContext(client, tenancy, { kind: 'tenant', tenantId });
   if (actor !== undefined) await client.query('SELECT set_config($1, $2, true)', [actor.setting, actor.id]);
   const synthesiser = new RowSynthesiser(client, schema, tenancy);
-  const tenant = await synthesiser.insert(tenancy.tenantTable, tenantId);
-  if (!tenant.ok) return { ok: false, reason: `the tenant row could not be created: ${tenant.reason}` };
+  // With no tenants table, a tenant is just a value of the tenant key: nothing to create first.
+  if (tenancy.tenantTable !== undefined) {
+    const tenant = await synthesiser.insert(tenancy.tenantTable, tenantId);
+    if (!tenant.ok) return { ok: false, reason: `the tenant row could not be created: ${tenant.reason}` };
+  }
   return synthesiser.insert(table, tenantId);
 }

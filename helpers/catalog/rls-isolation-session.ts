@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { GateError } from '../gate-error.ts';
 import {
@@ -9,6 +8,7 @@ import {
 import type { JsonValue } from '../../reports/json-value.ts';
 import type { TenancyConfig } from '../gate-config.ts';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { freshTenantIds } from './fresh-key-values.ts';
 import { RlsProbe } from './rls-probe.ts';
 import { RowSynthesiser, type SynthesisResult } from './row-synthesis.ts';
 
@@ -47,11 +47,19 @@ export class IsolationSession {
   readonly #schema: string;
   readonly #tenancy: TenancyConfig;
   readonly #synthesiser: RowSynthesiser;
+  readonly #tables: readonly IsolationTable[];
 
-  private constructor(client: pg.ClientBase, schema: string, tenancy: TenancyConfig, seed: IsolationSeed) {
+  private constructor(
+    client: pg.ClientBase,
+    schema: string,
+    tenancy: TenancyConfig,
+    seed: IsolationSeed,
+    tables: readonly IsolationTable[],
+  ) {
     this.#client = client;
     this.#schema = schema;
     this.#tenancy = tenancy;
+    this.#tables = tables;
     this.seed = seed;
     this.probe = new RlsProbe(client, tenancy);
     this.#synthesiser = new RowSynthesiser(client, schema, tenancy);
@@ -76,7 +84,7 @@ export class IsolationSession {
         tables: options.tables,
         seed: options.seed,
       });
-      return new IsolationSession(client, options.schema, options.tenancy, seed);
+      return new IsolationSession(client, options.schema, options.tenancy, seed, options.tables);
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;
@@ -91,6 +99,18 @@ export class IsolationSession {
     return this.seed.tenantIds[1] ?? '';
   }
 
+  /** A tenant id of the key's type that no tenant-scoped table holds (nor any id handed out before). */
+  async freshTenantId(): Promise<string> {
+    const [id] = await freshTenantIds(this.#client, this.#schema, this.#tables, 1);
+    if (id === undefined) throw new Error('no fresh tenant id was returned');
+    return id;
+  }
+
+  /** The row with a NULL tenant seeded into `table` (its tenant key is nullable), or null. */
+  nullTenantRow(table: string): Readonly<Record<string, unknown>> | null {
+    return this.seed.nullTenantRows.get(table) ?? null;
+  }
+
   /** Why `table` has no rows of A and B, or null when it has them. */
   seedFailure(table: string): string | null {
     return this.seed.failures.get(table) ?? null;
@@ -100,15 +120,20 @@ export class IsolationSession {
    * A new row of `table` owned by `owner`, synthesised from the catalog (parents it needs are
    * inserted) and proven insertable by inserting it as the owner inside a savepoint rolled back at
    * once — so a refusal seen later, as the application, is the policy's and not a broken row's.
+   * `preset` fixes columns in advance (e.g. a NULL tenant key).
    */
-  async candidate(table: string, owner: CandidateOwner): Promise<Candidate> {
+  async candidate(
+    table: string,
+    owner: CandidateOwner,
+    preset: Readonly<Record<string, JsonValue>> = {},
+  ): Promise<Candidate> {
     const tenantId =
       owner === 'new-tenant' || table === this.#tenancy.tenantTable
-        ? randomUUID()
+        ? await this.freshTenantId()
         : owner === 'A'
           ? this.tenantA
           : this.tenantB;
-    const built: SynthesisResult = await this.#synthesiser.candidate(table, tenantId);
+    const built: SynthesisResult = await this.#synthesiser.candidate(table, tenantId, { preset });
     if (!built.ok) return built;
     const proof = await this.#synthesiser.insertRow(table, built.row, { keep: false });
     if (!proof.ok)

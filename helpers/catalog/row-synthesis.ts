@@ -13,7 +13,8 @@ export type SynthesisResult =
 /** What makes a table tenant-scoped: the same two settings as `gate.config.ts` `tenancy`. */
 export interface SynthesisTenancy {
   readonly tenantKey: string;
-  readonly tenantTable: string;
+  /** Absent when the schema has no tenants table: tenant ids are then free values. */
+  readonly tenantTable?: string | undefined;
 }
 
 /** Options of {@link RowSynthesiser.candidate} and {@link RowSynthesiser.insert}. */
@@ -26,6 +27,24 @@ export interface SynthesisOptions {
 
 /** Parent tables synthesised for one row, at most this deep; deeper means a cycle or a pathological schema. */
 const MAX_PARENT_DEPTH = 12;
+
+/**
+ * Tries per row before giving up on a unique or exclusion constraint: other enum / IN-list values and
+ * other existing parents first, then fresh parents (a populated database holds the obvious choices).
+ */
+const MAX_ATTEMPTS = 6;
+/** From this attempt on, the row's direct parents are synthesised anew instead of reused. */
+const FRESH_PARENTS_FROM = 2;
+
+/** A refusal another choice of values may avoid: unique (23505) or exclusion (23P01) violation. */
+function isCollision(result: SynthesisResult): boolean {
+  return !result.ok && /SQLSTATE (?:23505|23P01)/.test(result.reason);
+}
+
+function collisionReason(table: string, attempts: number, last: SynthesisResult): string {
+  const detail = last.ok ? '' : last.reason;
+  return `every one of ${attempts} synthesised rows of ${table} (other enum values, other and fresh parents) collided with a unique or exclusion constraint; the last: ${detail}`;
+}
 
 interface PgErrorFields {
   readonly code?: string;
@@ -89,25 +108,38 @@ export class RowSynthesiser {
    * inserted). Existing parent rows of the tenant are reused unless `freshParents` is set: then the
    * row's direct parents are synthesised anew, which is how a row whose unique key consists of its
    * foreign keys (an assignment table) gets a key that is not taken yet.
+   *
+   * The candidate is tried (inserted in a savepoint rolled back at once): when a unique or exclusion
+   * constraint refuses it, other enum values, other parents and then fresh parents are tried, so a
+   * populated database does not make synthesis collide. Any other refusal is left to the caller.
    */
   async candidate(table: string, tenantId: string, options: SynthesisOptions = {}): Promise<SynthesisResult> {
-    return this.#candidate(
-      this.#schema,
-      table,
-      tenantId,
-      options.preset ?? {},
-      [],
-      0,
-      options.freshParents ?? false,
-    );
+    let last: SynthesisResult = { ok: false, reason: 'no attempt made' };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const built = await this.#candidate(
+        this.#schema,
+        table,
+        tenantId,
+        options.preset ?? {},
+        [],
+        0,
+        (options.freshParents ?? false) || attempt >= FRESH_PARENTS_FROM,
+        attempt,
+      );
+      if (!built.ok) return built;
+      const trial = await this.insertRow(table, built.row, { keep: false });
+      if (!isCollision(trial)) return built;
+      last = trial;
+    }
+    return { ok: false, reason: collisionReason(`${this.#schema}.${table}`, MAX_ATTEMPTS, last) };
   }
 
   /**
-   * Synthesises and inserts a row of `table` for `tenantId`; returns it as stored. A unique violation
-   * is retried once with fresh parents (see {@link candidate}).
+   * Synthesises and inserts a row of `table` for `tenantId`; returns it as stored. A unique or
+   * exclusion violation is retried with other values and parents (see {@link candidate}).
    */
   async insert(table: string, tenantId: string, options: SynthesisOptions = {}): Promise<SynthesisResult> {
-    const first = await this.#insert(
+    return this.#insert(
       this.#schema,
       table,
       tenantId,
@@ -116,8 +148,6 @@ export class RowSynthesiser {
       0,
       options.freshParents ?? false,
     );
-    if (first.ok || !first.reason.includes('SQLSTATE 23505') || options.freshParents === true) return first;
-    return this.#insert(this.#schema, table, tenantId, options.preset ?? {}, [], 0, true);
   }
 
   /**
@@ -173,9 +203,25 @@ export class RowSynthesiser {
     depth: number,
     freshParents: boolean,
   ): Promise<SynthesisResult> {
-    const candidate = await this.#candidate(schema, table, tenantId, preset, visiting, depth, freshParents);
-    if (!candidate.ok) return candidate;
-    return this.insertRow(table, candidate.row, { keep: true, schema });
+    let last: SynthesisResult = { ok: false, reason: 'no attempt made' };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const fresh = freshParents || attempt >= FRESH_PARENTS_FROM;
+      const candidate = await this.#candidate(
+        schema,
+        table,
+        tenantId,
+        preset,
+        visiting,
+        depth,
+        fresh,
+        attempt,
+      );
+      if (!candidate.ok) return candidate;
+      const inserted = await this.insertRow(table, candidate.row, { keep: true, schema });
+      if (!isCollision(inserted)) return inserted;
+      last = inserted;
+    }
+    return { ok: false, reason: collisionReason(`${schema}.${table}`, MAX_ATTEMPTS, last) };
   }
 
   async #candidate(
@@ -186,6 +232,7 @@ export class RowSynthesiser {
     visiting: readonly string[],
     depth: number,
     freshParents: boolean,
+    attempt: number,
   ): Promise<SynthesisResult> {
     const shape = await this.#catalog.shape(schema, table);
     if (shape === null) return { ok: false, reason: `table ${schema}.${table} does not exist` };
@@ -214,6 +261,7 @@ export class RowSynthesiser {
         [...visiting, `${schema}.${table}`],
         depth,
         freshParents && foreignKey.parentTable !== table,
+        attempt,
       );
       if (!parent.ok) return { ok: false, reason: `foreign key ${foreignKey.name}: ${parent.reason}` };
       foreignKey.columns.forEach((column, index) => {
@@ -224,7 +272,7 @@ export class RowSynthesiser {
 
     for (const column of shape.columns) {
       if (column.name in values || column.filledByDatabase || !column.notNull) continue;
-      const value = synthesiseValue(column, checks);
+      const value = synthesiseValue(column, checks, attempt);
       if (!value.ok) return { ok: false, reason: `${schema}.${table}: ${value.reason}` };
       values[column.name] = value.value;
     }
@@ -238,6 +286,7 @@ export class RowSynthesiser {
     visiting: readonly string[],
     depth: number,
     fresh: boolean,
+    attempt: number,
   ): Promise<SynthesisResult> {
     const { parentSchema, parentTable } = foreignKey;
     const parentShape = await this.#catalog.shape(parentSchema, parentTable);
@@ -261,7 +310,9 @@ export class RowSynthesiser {
     if (!fresh) {
       try {
         const existing = await this.#client.query<{ row: Record<string, JsonValue> }>(
-          `SELECT to_jsonb(p.*) AS row FROM ${qualifiedName(parentSchema, parentTable)} AS p WHERE ${where} LIMIT 1`,
+          // Another attempt takes another parent: its existing children may hold the first one's keys.
+          `SELECT to_jsonb(p.*) AS row FROM ${qualifiedName(parentSchema, parentTable)} AS p WHERE ${where}
+            ORDER BY p.ctid LIMIT 1 OFFSET ${attempt}`,
           filterColumns.map((column) => {
             const value = filters[column];
             return typeof value === 'string' ? value : JSON.stringify(value);

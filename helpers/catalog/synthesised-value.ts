@@ -54,12 +54,18 @@ export function lowerBoundByChecks(column: string, checks: readonly string[]): n
 /**
  * A value of the column's type that satisfies the CHECKs that can be read (IN lists, lower bounds);
  * strings and numbers are random so unique constraints hold. Types with no generator give a reason.
+ * `attempt` picks another of the allowed values (enum labels, IN lists) when an earlier row collided.
  */
-export function synthesiseValue(column: SynthesisColumn, checks: readonly string[]): ColumnValue {
+export function synthesiseValue(
+  column: SynthesisColumn,
+  checks: readonly string[],
+  attempt = 0,
+): ColumnValue {
   const allowed = allowedByChecks(column.name, checks);
-  if (column.enumLabels.length > 0) return { ok: true, value: allowed[0] ?? column.enumLabels[0] ?? '' };
+  const nth = <T>(values: readonly T[]): T | undefined => values[attempt % Math.max(values.length, 1)];
+  if (column.enumLabels.length > 0) return { ok: true, value: nth(allowed) ?? nth(column.enumLabels) ?? '' };
   if (allowed.length > 0) {
-    const first = allowed[0] ?? '';
+    const first = nth(allowed) ?? '';
     return { ok: true, value: column.category === 'N' ? Number(first) : first };
   }
   const lower = lowerBoundByChecks(column.name, checks) ?? 1;
@@ -75,7 +81,7 @@ export function synthesiseValue(column: SynthesisColumn, checks: readonly string
       return { ok: true, value: column.maxLength === null ? text : text.slice(-column.maxLength) };
     }
     case 'int2':
-      return { ok: true, value: lower + randomInt(0, 1_000) };
+      return { ok: true, value: lower + randomInt(0, Math.max(1, Math.min(30_000, 32_767 - lower))) };
     case 'int4':
     case 'int8':
       return { ok: true, value: lower + randomInt(0, 1_000_000) };

@@ -14,7 +14,7 @@ export interface TenantTable {
 
 /**
  * Discovers tenant-scoped tables from the catalog: every ordinary or partitioned table of the
- * schema with the tenant key column, plus the tenant table keyed by its primary key. A table added
+ * schema with the tenant key column, plus the tenant table (when there is one) keyed by its primary key. A table added
  * by a future migration is found here with no new test.
  */
 export async function discoverTenantTables(
@@ -42,7 +42,7 @@ export async function discoverTenantTables(
               SELECT 1 FROM pg_attribute a
                WHERE a.attrelid = c.oid AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped))
       ORDER BY c.relname`,
-    [config.schema, config.tenancy.tenantKey, config.tenancy.tenantTable],
+    [config.schema, config.tenancy.tenantKey, config.tenancy.tenantTable ?? null],
   );
   return result.rows.map((row) => ({
     schema: config.schema,
