@@ -48,7 +48,10 @@ function withCommonOptions(command: Command): Command {
     .option('--env <name>', 'read DATABASE_URL from .env.<name>')
     .addOption(new Option('--migrations <dir>', 'migrations directory').default('migrations'))
     .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run').default('60'))
-    .option('--connect-timeout <seconds>', "how long connecting may take (default: the URL's connect_timeout, else 5)");
+    .option(
+      '--connect-timeout <seconds>',
+      "how long connecting may take (default: the URL's connect_timeout, else 5)",
+    );
 }
 
 /** Builds the `migration-gate` command line; exported so tests can run it in-process. */
@@ -72,12 +75,14 @@ export function buildCli(): Command {
     }
     for (const name of status.pending) log(`  pending ${name}`);
     for (const name of status.drifted) log(`  DRIFT   ${name} changed after it was applied`);
-    for (const name of status.downDrifted) log(`  DRIFT   ${name}: its down script changed after it was applied`);
+    for (const name of status.downDrifted)
+      log(`  DRIFT   ${name}: its down script changed after it was applied`);
     for (const name of status.missingFiles) log(`  MISSING ${name} was applied but its files are gone`);
     for (const entry of status.withoutDown) {
       log(`  NO DOWN ${entry.name}: ${entry.file} is ${entry.problem}; it cannot be rolled back`);
     }
-    if (status.drifted.length + status.downDrifted.length + status.missingFiles.length > 0) process.exitCode = 1;
+    if (status.drifted.length + status.downDrifted.length + status.missingFiles.length > 0)
+      process.exitCode = 1;
   });
 
   withCommonOptions(program.command('migrate').description('apply pending migrations, one transaction each'))

@@ -55,7 +55,10 @@ export interface RollbackCycleRecord {
     readonly version: string | null;
   }>;
   /** `probeRows` is null when the probe's table is gone after the rollback. */
-  readonly afterRollback: CycleStep<{ readonly snapshot: DatabaseSnapshot; readonly probeRows: number | null }>;
+  readonly afterRollback: CycleStep<{
+    readonly snapshot: DatabaseSnapshot;
+    readonly probeRows: number | null;
+  }>;
   readonly reapply: CycleStep<{
     readonly applied: readonly TimedMigration[];
     readonly version: string | null;
@@ -99,7 +102,8 @@ async function planCycle(migrator: Migrator, target: string): Promise<RollbackCy
   for (const step of plan.steps) {
     if (step.migration === undefined) continue;
     const analysis = await analyseSql(step.migration.upSql);
-    if (analysis.ok) for (const statement of analysis.statements) for (const name of statement.creates) created.add(name);
+    if (analysis.ok)
+      for (const statement of analysis.statements) for (const name of statement.creates) created.add(name);
   }
   const problems = plan.steps.flatMap((step) => (step.problem === undefined ? [] : [step.problem]));
   return {

@@ -3,7 +3,12 @@ import { compareSnapshots, type DatabaseSnapshot } from '../helpers/database-sna
 import { HISTORY_TABLE, VERSION_TABLE } from '../helpers/migrations/migration-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
 import { runRollbackCycle, type CycleStep } from '../helpers/rollback-cycle.ts';
-import { defineCheck, notApplicable, type CheckRecorder, type SkippableContext } from '../reports/check-meta.ts';
+import {
+  defineCheck,
+  notApplicable,
+  type CheckRecorder,
+  type SkippableContext,
+} from '../reports/check-meta.ts';
 import './support/database.ts';
 import { backupDirectory, gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 
@@ -104,7 +109,9 @@ describe(`CE-27 rollback cycle on an isolated copy (to ${cycle.target} and forwa
     const difference = compareSnapshots(dataOnly(before), dataOnly(after.snapshot));
     // A table the rolled-back migrations created is legitimately gone; any other must be intact.
     const changed = difference.tables.filter((table) => table.after !== null);
-    const lost = difference.tables.filter((table) => table.after === null && !created.has(bareName(table.table)));
+    const lost = difference.tables.filter(
+      (table) => table.after === null && !created.has(bareName(table.table)),
+    );
     const dropped = difference.tables
       .filter((table) => table.after === null && created.has(bareName(table.table)))
       .map((table) => table.table);
@@ -154,7 +161,9 @@ describe(`CE-27 rollback cycle on an isolated copy (to ${cycle.target} and forwa
     check.measureAll({
       schemaBefore: before.schemaChecksum,
       schemaAfter: after.schemaChecksum,
-      recreatedTables: difference.tables.filter((table) => !survived.has(table.table)).map((table) => table.table),
+      recreatedTables: difference.tables
+        .filter((table) => !survived.has(table.table))
+        .map((table) => table.table),
     });
     check.offending(changed);
     expect(changed).toEqual([]);
