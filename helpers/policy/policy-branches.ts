@@ -166,6 +166,19 @@ function readsColumn(node: AstNode): boolean {
   return false;
 }
 
+function readsTenantKey(node: AstNode, tenantColumn: string): boolean {
+  for (const inner of walk({ [node.kind]: node.fields })) if (isTenantKey(inner, tenantColumn)) return true;
+  return false;
+}
+
+/** Any `current_setting(…)`, of any setting. */
+function readsAnySetting(node: AstNode): boolean {
+  for (const inner of walk({ [node.kind]: node.fields })) {
+    if (inner.kind === 'FuncCall' && nameParts(inner, 'funcname').at(-1) === 'current_setting') return true;
+  }
+  return false;
+}
+
 function isTrueConstant(node: AstNode): boolean {
   const value = unwrapCast(node);
   if (value?.kind !== 'A_Const') return false;
@@ -253,7 +266,8 @@ function judgeBranch(
   if (conjuncts.every(isTrueConstant)) return { rule: 'constant-true', detail: 'the branch is always true' };
   const setting = conjuncts.some((conjunct) => readsSetting(conjunct, scope));
   const column = conjuncts.some(readsColumn);
-  if (!setting && column) {
+  const comparesKey = conjuncts.some((conjunct) => readsTenantKey(conjunct, tenantColumn));
+  if (!setting && column && !comparesKey && !conjuncts.some(readsAnySetting)) {
     const plants = conjuncts.map(plantFor);
     const [plant] = plants;
     return {
