@@ -33,6 +33,12 @@ export default defineGateConfig({
     appRole: 'c2pro_app',
     tenantTables,
     // forceRlsTables left out: FORCE is required on every tenant table, discovered ones included.
+    // 002 grants table-level UPDATE, which covers tenant_id; every policy's WITH CHECK refuses a row
+    // leaving its tenant, which ce23.rls.<table>.update-move-to-other-tenant proves on each table.
+    acceptedTenantKeyUpdate: {
+      reason:
+        'table-level UPDATE covers tenant_id; the WITH CHECK of every policy refuses moving a row to another tenant (proven by ce23.rls.<table>.update-move-to-other-tenant)',
+    },
     crossTenantProbe: {
       tenants: [
         { id: '11111111-1111-1111-1111-111111111111', name: 'Test Tenant A' },

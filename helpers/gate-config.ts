@@ -52,6 +52,18 @@ export interface TenancyConfig {
   /** The plan's manual cross-tenant test (CE-23 task 5), reproduced as a test. */
   readonly crossTenantProbe: CrossTenantProbe;
   /**
+   * Security changes of the run's pending migrations (a widened policy or grant, RLS or FORCE turned
+   * off, a dropped restrictive policy) that are intended, each with why. `object` as the CE-23
+   * "Security changes" inventory names it, e.g. `public.documents policy documents_tenant_isolation`.
+   */
+  readonly acknowledgedChanges?: readonly { readonly object: string; readonly reason: string }[];
+  /**
+   * Table-level UPDATE grants, which cover the tenant key column, are accepted for this reason (e.g.
+   * every policy's WITH CHECK keeps rows in their tenant). Unset, they fail
+   * `ce23.privileges.<table>.tenant-key-update`; a column grant naming the tenant key fails regardless.
+   */
+  readonly acceptedTenantKeyUpdate?: { readonly reason: string };
+  /**
    * Severity overrides for the CE-23 policy analysis (`suites/ce23-policy-analysis.test.ts`): `rule`
    * on `table` (or `'*'`) becomes `severity`, and the report prints `reason`. E.g.
    * `{ table: 'documents', rule: 'row-attribute-branch', severity: 'warning', reason: 'public templates are meant to be shared' }`.
@@ -145,6 +157,11 @@ export interface GateConfig {
     readonly critical: readonly ForeignKeyExpectation[];
     /** Constraints allowed to stay NOT VALID. */
     readonly acceptedNotValid: readonly string[];
+    /**
+     * Foreign keys between two tenant tables that leave the tenant key out (so tenant A can attach a
+     * row to tenant B's parent) and are accepted, each with why.
+     */
+    readonly acceptedCrossTenant?: readonly { readonly constraint: string; readonly reason: string }[];
     /** The plan's tenant cascade test, reproduced inside a rolled-back transaction. */
     readonly cascadeScenario?: CascadeScenario;
   };

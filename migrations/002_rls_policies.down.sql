@@ -48,11 +48,12 @@ ALTER TABLE public.projects             DISABLE ROW LEVEL SECURITY;
 ALTER TABLE public.users                DISABLE ROW LEVEL SECURITY;
 ALTER TABLE public.tenants              DISABLE ROW LEVEL SECURITY;
 
+REVOKE SELECT, INSERT ON public.audit_logs FROM c2pro_app;
 REVOKE SELECT, INSERT, UPDATE, DELETE ON
     public.tenants, public.users, public.projects, public.documents, public.clauses,
     public.analyses, public.alerts, public.extractions, public.stakeholders,
     public.wbs_items, public.bom_items, public.stakeholder_wbs_raci,
-    public.ai_usage_logs, public.audit_logs
+    public.ai_usage_logs
     FROM c2pro_app;
 REVOKE USAGE ON SCHEMA public FROM c2pro_app;
 

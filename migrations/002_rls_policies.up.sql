@@ -48,8 +48,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     public.tenants, public.users, public.projects, public.documents, public.clauses,
     public.analyses, public.alerts, public.extractions, public.stakeholders,
     public.wbs_items, public.bom_items, public.stakeholder_wbs_raci,
-    public.ai_usage_logs, public.audit_logs
+    public.ai_usage_logs
     TO c2pro_app;
+-- The audit trail is append-only for the application: it may read its tenant's
+-- history and the audit trigger (005, running as the invoker) may add to it, but no
+-- UPDATE, DELETE or TRUNCATE can rewrite or erase what was recorded.
+GRANT SELECT, INSERT ON public.audit_logs TO c2pro_app;
 
 -- ---------------------------------------------------------------------------
 -- Enable and force RLS on all 14 tenant-scoped tables

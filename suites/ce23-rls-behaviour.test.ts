@@ -9,12 +9,16 @@ import {
   type ProbeContext,
 } from '../helpers/catalog/rls-probe.ts';
 import {
+  ALL_COMMANDS_ALLOWED,
   describeOtherTenantWrite,
   describeWriteOutcome,
+  isPrivilegeRefusalOf,
   noTenantContained,
   noTenantWrite,
   otherTenantContained,
   otherTenantWrite,
+  readCommandPrivileges,
+  type CommandPrivileges,
   type WriteOutcome,
 } from '../helpers/catalog/rls-write-reach.ts';
 import { freshScenarioRows } from '../helpers/catalog/fresh-scenario-rows.ts';
@@ -32,14 +36,21 @@ import { gateSettings } from './support/gate-settings.ts';
 const settings = gateSettings();
 const { schema, tenancy } = settings;
 const pool = await suitePool();
-const discovered = await (async () => {
+const { discovered, privileges } = await (async () => {
   const client = await pool.connect();
   try {
-    return await discoverTenantTables(client, settings);
+    const tables = await discoverTenantTables(client, settings);
+    // What the app role may do decides what the own-tenant probes expect (append-only: no UPDATE/DELETE).
+    const targets = tables.map(({ table, tenantColumn }) => ({ schema, table, tenantColumn }));
+    return {
+      discovered: tables,
+      privileges: await readCommandPrivileges(client, tenancy.appRole, targets),
+    };
   } finally {
     client.release();
   }
 })();
+const privilegesOf = (table: string): CommandPrivileges => privileges.get(table) ?? ALL_COMMANDS_ALLOWED;
 
 interface Target {
   readonly table: string;
@@ -220,7 +231,9 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       s.insertSql(table, candidate.row),
       [JSON.stringify(candidate.row)],
     );
-    const ok = isRlsRefusalOf(result, table);
+    // Without INSERT at all, the privilege refuses it; with INSERT, only the table's policy may.
+    const ok =
+      isRlsRefusalOf(result, table) || (!privilegesOf(table).INSERT && isPrivilegeRefusalOf(result, table));
     check.measureAll({
       outcome: describeObservation(result, 'rows inserted'),
       error: result.ok ? null : result.message,
@@ -253,7 +266,8 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       `UPDATE ${name} SET ${col} = $1`,
       [destination],
     );
-    const ok = isRlsRefusalOf(result, table);
+    const byPrivilege = !privilegesOf(table).UPDATE && isPrivilegeRefusalOf(result, table);
+    const ok = isRlsRefusalOf(result, table) || byPrivilege;
     check.measureAll({
       outcome: describeObservation(result, 'rows moved'),
       error: result.ok ? null : result.message,
@@ -270,11 +284,15 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       result.ok ? `${result.rowCount} rows moved` : result.message,
       `moving a row of ${table} out of tenant A`,
     ).toMatch(
-      new RegExp(`row-level security policy for table "${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`),
+      byPrivilege
+        ? /permission denied/
+        : new RegExp(`row-level security policy for table "${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`),
     );
   });
 
-  test(`${table}: tenant A may INSERT, UPDATE and DELETE its own rows (control)`, async ({ task }) => {
+  test(`${table}: tenant A may INSERT, UPDATE and DELETE its own rows, as its privileges grant (control)`, async ({
+    task,
+  }) => {
     const check = defineCheck(task, { id: idOf('write-own-tenant'), ce: 'CE-23' });
     const { column, s } = prepared(target, main);
     const col = quoteIdent(column);
@@ -296,10 +314,17 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
         JSON.stringify(stored.row),
       ]);
     });
-    const cells: readonly [MatrixCommand, Observation<unknown>, boolean][] = [
-      ['INSERT', inserted, inserted.ok && inserted.rowCount === 1],
-      ['UPDATE', updated, updated.ok && updated.rowCount === own.rows],
-      ['DELETE', deleted, deleted.ok && deleted.rowCount === 1],
+    // A command the app role holds no privilege for must be refused by that privilege, not allowed.
+    const allowed = privilegesOf(table);
+    const judged = (
+      command: 'INSERT' | 'UPDATE' | 'DELETE',
+      observation: Observation<unknown>,
+      ok: boolean,
+    ) => [command, observation, allowed[command] ? ok : isPrivilegeRefusalOf(observation, table)] as const;
+    const cells: readonly (readonly [MatrixCommand, Observation<unknown>, boolean])[] = [
+      judged('INSERT', inserted, inserted.ok && inserted.rowCount === 1),
+      judged('UPDATE', updated, updated.ok && updated.rowCount === own.rows),
+      judged('DELETE', deleted, deleted.ok && deleted.rowCount === 1),
     ];
     for (const [command, observation, ok] of cells) {
       check.matrix({
@@ -307,10 +332,11 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
         command,
         context: 'own-tenant',
         outcome: describeObservation(observation, 'rows affected'),
-        expected: 'allowed',
+        expected: command === 'SELECT' || allowed[command] ? 'allowed' : 'denied',
         ok,
       });
     }
+    check.measure('privileges', { ...allowed });
     check.measureAll(
       Object.fromEntries(
         cells.map(([command, observation]) => [command, describeObservation(observation, 'rows affected')]),

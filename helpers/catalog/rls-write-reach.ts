@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { IsolationTable } from '../../fixtures/seed-isolation-tenants.ts';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
 import { deleteTenantRows, referencingTables } from './rls-dependents.ts';
@@ -192,4 +193,57 @@ export function describeOtherTenantWrite(write: OtherTenantWrite): string {
       : `${outcome.rowCount} in all; A owns ${write.ownRows}`;
   const noun = write.otherRows === 1 ? 'row' : 'rows';
   return `${write.otherTouched} of B's ${write.otherRows} ${noun} affected (${rest})`;
+}
+
+/** The probed commands the application role holds the privilege for, acting as itself (after SET ROLE). */
+export interface CommandPrivileges {
+  readonly SELECT: boolean;
+  readonly INSERT: boolean;
+  /** UPDATE of the tenant column, the column every UPDATE probe sets (a column grant counts). */
+  readonly UPDATE: boolean;
+  readonly DELETE: boolean;
+}
+
+/**
+ * What `appRole` may do to each of `targets`, from its privileges: an append-only table (SELECT and
+ * INSERT only) expects UPDATE and DELETE refused, not allowed. A missing role or table reads as every
+ * command allowed, so the probes still run and fail on the missing object with their own message.
+ */
+export async function readCommandPrivileges(
+  client: pg.ClientBase,
+  appRole: string,
+  targets: readonly WriteTarget[],
+): Promise<ReadonlyMap<string, CommandPrivileges>> {
+  const result = await client.query<CommandPrivileges & { table: string }>(
+    `SELECT t.table, has_table_privilege(r.oid, c.oid, 'SELECT') AS "SELECT",
+            has_table_privilege(r.oid, c.oid, 'INSERT') AS "INSERT",
+            has_column_privilege(r.oid, c.oid, t.column, 'UPDATE') AS "UPDATE",
+            has_table_privilege(r.oid, c.oid, 'DELETE') AS "DELETE"
+       FROM jsonb_to_recordset($2::jsonb) AS t("schema" text, "table" text, "column" text)
+       JOIN pg_roles r ON r.rolname = $1
+       JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', t.schema, t.table))
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = t.column AND NOT a.attisdropped`,
+    [
+      appRole,
+      JSON.stringify(targets.map((t) => ({ schema: t.schema, table: t.table, column: t.tenantColumn }))),
+    ],
+  );
+  return new Map(result.rows.map(({ table, ...privileges }) => [table, privileges]));
+}
+
+/** Every command allowed: what a table without a privilege row is judged by. */
+export const ALL_COMMANDS_ALLOWED: CommandPrivileges = {
+  SELECT: true,
+  INSERT: true,
+  UPDATE: true,
+  DELETE: true,
+};
+
+/** `42501 permission denied for table <table>`: refused by the table's privileges, before any row. */
+export function isPrivilegeRefusalOf(observation: Observation<unknown>, table: string): boolean {
+  return (
+    !observation.ok &&
+    observation.code === '42501' &&
+    observation.message.endsWith(`permission denied for table ${table}`)
+  );
 }

@@ -2,6 +2,7 @@ import type {} from 'vitest';
 import type { DatabaseSnapshot, SnapshotDifference } from '../../helpers/database-snapshot.ts';
 import type { BackupFile } from '../../helpers/database-backup.ts';
 import type { TimedMigration } from '../../helpers/migrations/migrator.ts';
+import type { SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
 
 /** A step of the run that globalSetup performed: its result, or the one-sentence error it hit. */
 export type StepOutcome<T> =
@@ -31,6 +32,8 @@ export interface GateRunRecord {
   readonly seeded: StepOutcome<Readonly<Record<string, number>>>;
   /** Snapshot the run must leave unchanged: after setup, before the suites. */
   readonly baseline: DatabaseSnapshot;
+  /** Policies, grants and RLS flags before the dry run and apply: the CE-23 security diff's "before". */
+  readonly securityBefore?: SecuritySnapshot;
 }
 
 declare module 'vitest' {

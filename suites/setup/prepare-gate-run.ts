@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { backupDirectory } from '../support/gate-settings.ts';
 import type { GateConfig } from '../../helpers/gate-config.ts';
+import { takeSecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
 import { connectClient } from '../../helpers/database-connection.ts';
 import { createBackup } from '../../helpers/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
@@ -84,6 +85,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     log(`database ${redactUrl(url)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
     const preflight = await takeSnapshot(client);
+    const securityBefore = await takeSecuritySnapshot(client, options.config.schema); // CE-23 policy/grant diff
     const backup = await step('pre-migration backup (pg_dump)', log, () =>
       createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
     );
@@ -115,6 +117,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
       migrate,
       seeded,
       baseline,
+      securityBefore,
     };
     const target = parseDatabaseUrl(url);
     const metadata: RunMetadata = {

@@ -10,6 +10,7 @@ import { createScratchDatabase } from '../../support/scratch-database.ts';
 export const CE23_SUITES = [
   'suites/ce23-rls-catalog.test.ts',
   'suites/ce23-rls-behaviour.test.ts',
+  'suites/ce23-privileges.test.ts',
   'suites/ce23-policy-analysis.test.ts',
 ] as const;
 

@@ -1,0 +1,243 @@
+import { describe, expect, inject, test } from 'vitest';
+import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
+import { HISTORY_TABLE, VERSION_TABLE } from '../helpers/migrations/migration-history.ts';
+import { readDefaultTableGrants } from '../helpers/privileges/default-privileges.ts';
+import { readUnpinnedDefinerFunctions } from '../helpers/privileges/definer-search-path.ts';
+import { readRoleReach } from '../helpers/privileges/role-reach.ts';
+import { diffSecurity, unacknowledgedRisks } from '../helpers/privileges/security-diff.ts';
+import { takeSecuritySnapshot } from '../helpers/privileges/security-snapshot.ts';
+import { readReachablePrivileges, type ReachablePrivilege } from '../helpers/privileges/table-privileges.ts';
+import { checkId, defineCheck } from '../reports/check-meta.ts';
+import { suitePool } from './support/database.ts';
+import { gateSettings } from './support/gate-settings.ts';
+
+// CE-23, privileges outside RLS: what the application role (directly, through PUBLIC, or through any
+// role it is a member of) may do that row-level security does not govern — TRUNCATE, TRIGGER,
+// REFERENCES, rewriting the tenant key or the audit trail, the gate's bookkeeping — and how the run's
+// pending migrations changed policies, grants and RLS flags.
+const settings = gateSettings();
+const { schema, tenancy } = settings;
+// Read loosely: the audit table is optional for schemas without an audit trail.
+const auditTable: string | undefined = (settings.integrity as { readonly auditTable?: string }).auditTable;
+const bookkeeping = [VERSION_TABLE, HISTORY_TABLE];
+const pool = await suitePool();
+const catalog = await (async () => {
+  const client = await pool.connect();
+  try {
+    const discovered = await discoverTenantTables(client, settings);
+    const tables = [...new Set([...tenancy.tenantTables, ...discovered.map((t) => t.table)])];
+    const audited = auditTable === undefined ? [] : [auditTable];
+    return {
+      reach: await readRoleReach(client, tenancy.appRole),
+      tenantColumns: new Map(discovered.map((t) => [t.table, t.tenantColumn])),
+      tables,
+      privileges: await readReachablePrivileges(client, schema, [...tables, ...audited], tenancy.appRole),
+      bookkeeping: [
+        ...(await readReachablePrivileges(client, 'public', bookkeeping, tenancy.appRole)),
+        ...(schema === 'public'
+          ? []
+          : await readReachablePrivileges(client, schema, bookkeeping, tenancy.appRole)),
+      ],
+      defaults: await readDefaultTableGrants(client, schema, tenancy.appRole),
+      definers: await readUnpinnedDefinerFunctions(client, tenancy.appRole),
+      securityAfter: await takeSecuritySnapshot(client, schema),
+    };
+  } finally {
+    client.release();
+  }
+})();
+const { reach } = catalog;
+const roleMissing = `the application role ${tenancy.appRole} does not exist (ce23.rls.app-role.exists reports it)`;
+
+const row = (p: ReachablePrivilege): Record<string, string> => ({
+  table: p.table,
+  column: p.column ?? '(all)',
+  privilege: p.privilege,
+  grantee: p.grantee,
+});
+
+describe('CE-23 privileges outside RLS, per tenant table', () => {
+  describe.each(catalog.tables)('%s', (table) => {
+    test(`${table}: ${tenancy.appRole} has no TRUNCATE, TRIGGER or REFERENCES`, ({ task, skip }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-23', 'privileges', table, 'outside-rls'),
+        ce: 'CE-23',
+      });
+      if (!reach.exists) {
+        check.notApplicable(roleMissing);
+        return skip(roleMissing);
+      }
+      const found = catalog.privileges.filter(
+        (p) => p.table === table && ['TRUNCATE', 'TRIGGER', 'REFERENCES'].includes(p.privilege),
+      );
+      check.measureAll({ actsAs: [...reach.roles] });
+      check.offending(found.map(row));
+      expect(
+        found.map((p) => `${p.privilege}${p.column === null ? '' : ` (${p.column})`} via ${p.grantee}`),
+        `${tenancy.appRole} can bypass RLS on ${table}: TRUNCATE empties every tenant, TRIGGER runs code on every tenant's rows, REFERENCES probes other tenants' keys; REVOKE them`,
+      ).toEqual([]);
+    });
+
+    test(`${table}: ${tenancy.appRole} cannot UPDATE the tenant key (or it is accepted with a reason)`, ({
+      task,
+      skip,
+    }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-23', 'privileges', table, 'tenant-key-update'),
+        ce: 'CE-23',
+      });
+      const column = catalog.tenantColumns.get(table);
+      if (!reach.exists || column === undefined) {
+        const reason = !reach.exists
+          ? roleMissing
+          : `${table} has no tenant column (the RLS coverage checks report it)`;
+        check.notApplicable(reason);
+        return skip(reason);
+      }
+      const found = catalog.privileges.filter(
+        (p) => p.table === table && p.privilege === 'UPDATE' && (p.column === null || p.column === column),
+      );
+      // The acceptance covers table-level UPDATE, which reaches the tenant column as a side effect; a
+      // column grant that names the tenant key is a deliberate choice and fails regardless.
+      const accepted = tenancy.acceptedTenantKeyUpdate?.reason ?? null;
+      const refused = found.filter((p) => accepted === null || p.column !== null);
+      check.measureAll({
+        tenantColumn: column,
+        tableLevelUpdate: found.some((p) => p.column === null),
+        accepted,
+      });
+      check.offending(refused.map(row));
+      expect(
+        refused.map(
+          (p) => `UPDATE${p.column === null ? ' (table-level)' : ` (${p.column})`} via ${p.grantee}`,
+        ),
+        `${tenancy.appRole} may rewrite ${table}.${column}: grant UPDATE on the other columns only${accepted === null ? ', or set tenancy.acceptedTenantKeyUpdate with the reason' : ''}`,
+      ).toEqual([]);
+    });
+  });
+});
+
+describe('CE-23 privileges outside RLS, schema-wide', () => {
+  test(`default privileges hand no future table to ${tenancy.appRole} or PUBLIC`, ({ task, skip }) => {
+    const check = defineCheck(task, { id: 'ce23.privileges.default-privileges', ce: 'CE-23' });
+    if (!reach.exists) {
+      check.notApplicable(roleMissing);
+      return skip(roleMissing);
+    }
+    check.offending(catalog.defaults.map((d) => ({ ...d, schema: d.schema ?? '(every schema)' })));
+    expect(
+      catalog.defaults.map(
+        (d) => `${d.privilege} to ${d.grantee} on tables ${d.creator} creates in ${d.schema ?? 'any schema'}`,
+      ),
+      'ALTER DEFAULT PRIVILEGES grants future tables before anyone enables RLS on them; ALTER DEFAULT PRIVILEGES … REVOKE',
+    ).toEqual([]);
+  });
+
+  test(`${tenancy.appRole} has no privilege on the gate's bookkeeping tables (${bookkeeping.join(', ')})`, ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.privileges.bookkeeping-tables', ce: 'CE-23' });
+    if (!reach.exists) {
+      check.notApplicable(roleMissing);
+      return skip(roleMissing);
+    }
+    check.offending(catalog.bookkeeping.map(row));
+    expect(
+      catalog.bookkeeping.map((p) => `${p.privilege} on ${p.table} via ${p.grantee}`),
+      `${tenancy.appRole} can read or rewrite the migration version and history; REVOKE ALL on them`,
+    ).toEqual([]);
+  });
+
+  test(`every SECURITY DEFINER function ${tenancy.appRole} can execute pins its search_path`, ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.privileges.security-definer-search-path', ce: 'CE-23' });
+    if (!reach.exists) {
+      check.notApplicable(roleMissing);
+      return skip(roleMissing);
+    }
+    check.offending(catalog.definers.map((f) => ({ ...f })));
+    expect(
+      catalog.definers.map((f) => `${f.function} (owner ${f.owner}, EXECUTE via ${f.grantee})`),
+      'a SECURITY DEFINER function without SET search_path runs the caller’s objects as its owner; ALTER FUNCTION … SET search_path = pg_catalog, <schema>',
+    ).toEqual([]);
+  });
+
+  test(`the audit table is append-only for ${tenancy.appRole} (no UPDATE, DELETE or TRUNCATE)`, ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.privileges.audit-append-only', ce: 'CE-23' });
+    if (auditTable === undefined || !reach.exists) {
+      const reason =
+        auditTable === undefined ? 'gate.config.ts names no audit table (integrity.auditTable)' : roleMissing;
+      check.notApplicable(reason);
+      return skip(reason);
+    }
+    const onAudit = catalog.privileges.filter((p) => p.table === auditTable);
+    const rewrites = onAudit.filter((p) => ['UPDATE', 'DELETE', 'TRUNCATE'].includes(p.privilege));
+    check.measureAll({ table: auditTable, privileges: [...new Set(onAudit.map((p) => p.privilege))] });
+    check.offending(rewrites.map(row));
+    expect(
+      onAudit.length,
+      `${auditTable} does not exist in ${schema} or ${tenancy.appRole} cannot even read it`,
+    ).toBeGreaterThan(0);
+    expect(
+      rewrites.map((p) => `${p.privilege}${p.column === null ? '' : ` (${p.column})`} via ${p.grantee}`),
+      `${tenancy.appRole} can rewrite or erase the audit trail ${auditTable}; grant it SELECT, INSERT only`,
+    ).toEqual([]);
+  });
+});
+
+describe("CE-23 the run's security changes (policies, grants, RLS flags)", () => {
+  test('no policy, grant or RLS flag was widened (or dropped restrictive) without an acknowledgement', ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.privileges.security-changes', ce: 'CE-23' });
+    const run = inject('gateRun');
+    const before = run.securityBefore;
+    if (before === undefined) {
+      const reason = "the run's setup took no security snapshot before the migrations";
+      check.notApplicable(reason);
+      return skip(reason);
+    }
+    const pending = run.dryRun.ok === true ? run.dryRun.value.executed.length : 0;
+    if (run.migrate.ok !== true && pending > 0) {
+      // The dry run rolled its changes back: after it, the catalog shows the old state again.
+      const reason = `${pending} pending migration(s) were only dry-run, not applied, so their security changes are not in the catalog to compare (MIGRATION_GATE_APPLY=1 applies them)`;
+      check.notApplicable(reason);
+      return skip(reason);
+    }
+    const changes = diffSecurity(before, catalog.securityAfter, {
+      appRole: tenancy.appRole,
+      acknowledged: tenancy.acknowledgedChanges ?? [],
+    });
+    const counts = Object.fromEntries(
+      ['unchanged', 'narrowed', 'widened', 'dropped', 'added'].map((kind) => [
+        kind,
+        changes.filter((c) => c.change === kind).length,
+      ]),
+    );
+    check.measureAll({ ...counts, acknowledged: changes.filter((c) => c.acknowledged !== null).length });
+    check.inventory(
+      'Security changes',
+      changes
+        .filter((c) => c.change !== 'unchanged')
+        .map((c) => ({
+          object: c.object,
+          change: c.change,
+          detail: c.detail,
+          verdict: c.risky ? (c.acknowledged === null ? 'FAILS' : `acknowledged: ${c.acknowledged}`) : 'ok',
+        })),
+    );
+    const risks = unacknowledgedRisks(changes);
+    check.offending(risks.map((c) => ({ object: c.object, change: c.change, detail: c.detail })));
+    expect(
+      risks.map((c) => `${c.object}: ${c.change} (${c.detail})`),
+      'security widened by the migrations; narrow it, or acknowledge it in tenancy.acknowledgedChanges with the reason',
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,172 @@
+import { describe, expect, inject, test } from 'vitest';
+import { connectClient } from '../../../helpers/database-connection.ts';
+import { quoteIdent } from '../../../helpers/sql-identifier.ts';
+import { copyMigrations } from '../../support/migrations-copy.ts';
+import { runGate, type GateOutcome } from '../../support/run-gate.ts';
+import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { CE23_SUITES, applySabotage, expectSabotageCaught, runCe23Sabotage } from './ce23-sabotage-case.ts';
+
+/** Drops cluster-wide roles a sabotage created (its database is gone by then, so nothing depends on them). */
+async function dropRoles(...roles: readonly string[]): Promise<void> {
+  const client = await connectClient(inject('adminUrl'));
+  try {
+    for (const role of roles) await client.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every check of the CE-23 privileges suite passed (or was not applicable), none failed. */
+function expectPrivilegesClean(outcome: GateOutcome): void {
+  const privileges = outcome.checks.filter((check) => check.id.startsWith('ce23.privileges.'));
+  expect(privileges.length, 'the privileges suite ran').toBeGreaterThan(20);
+  expect(outcome.failed, 'no CE-23 check failed on a correct schema written another way').toEqual([]);
+  expect(outcome.decision === 'NO-GO' ? outcome.reasons.filter((r) => r.includes('ce23.')) : []).toEqual([]);
+}
+
+/** Clones the template, applies `sql`, runs CE-23 with one more pending migration applied. */
+async function runWithPendingMigration(files: Readonly<Record<string, string>>): Promise<GateOutcome> {
+  await using db = await createScratchDatabase(inject('adminUrl'), {
+    template: inject('templateDatabase'),
+    prefix: 'mg_ce23_diff',
+  });
+  await using migrations = await copyMigrations(files);
+  // Awaited here: the database and the copy are disposed when this function returns.
+  return await runGate({
+    databaseUrl: db.url,
+    files: CE23_SUITES,
+    migrationsDirectory: migrations.directory,
+    env: { MIGRATION_GATE_APPLY: '1' },
+  });
+}
+
+describe('sabotage: privileges outside RLS (CE-23)', () => {
+  test('TRUNCATE granted on documents fails ce23.privileges.documents.outside-rls', async () => {
+    await runCe23Sabotage({
+      sql: 'priv-truncate-granted.sql',
+      mustFail: ['ce23.privileges.documents.outside-rls'],
+    });
+  });
+
+  test('TRIGGER granted to PUBLIC on clauses fails ce23.privileges.clauses.outside-rls', async () => {
+    await runCe23Sabotage({
+      sql: 'priv-trigger-to-public.sql',
+      mustFail: ['ce23.privileges.clauses.outside-rls'],
+    });
+  });
+
+  test('REFERENCES through a role the app role is a member of fails ce23.privileges.projects.outside-rls', async () => {
+    try {
+      await runCe23Sabotage({
+        sql: 'priv-references-via-member-role.sql',
+        mustFail: ['ce23.privileges.projects.outside-rls'],
+      });
+    } finally {
+      await dropRoles('mg_priv_sabotage_helper');
+    }
+  });
+
+  test('a column grant of UPDATE (tenant_id) fails ce23.privileges.stakeholders.tenant-key-update', async () => {
+    await runCe23Sabotage({
+      sql: 'priv-tenant-key-column-update.sql',
+      mustFail: ['ce23.privileges.stakeholders.tenant-key-update'],
+    });
+  });
+
+  test('default privileges to PUBLIC fail ce23.privileges.default-privileges', async () => {
+    await runCe23Sabotage({
+      sql: 'priv-default-privileges.sql',
+      mustFail: ['ce23.privileges.default-privileges'],
+    });
+  });
+
+  test('SELECT on the migration history fails ce23.privileges.bookkeeping-tables', async () => {
+    await runCe23Sabotage({
+      sql: 'priv-bookkeeping-select.sql',
+      mustFail: ['ce23.privileges.bookkeeping-tables'],
+    });
+  });
+
+  test('a SECURITY DEFINER function without a pinned search_path fails ce23.privileges.security-definer-search-path', async () => {
+    await runCe23Sabotage({
+      sql: 'priv-definer-unpinned.sql',
+      mustFail: ['ce23.privileges.security-definer-search-path'],
+    });
+  });
+
+  test('DELETE on the audit table (through PUBLIC) fails ce23.privileges.audit-append-only', async () => {
+    const outcome = await runCe23Sabotage({
+      sql: 'priv-audit-delete.sql',
+      mustFail: ['ce23.privileges.audit-append-only'],
+    });
+    expect(outcome.readiness).toContain('ce23.privileges.audit-append-only');
+  });
+
+  test('a widening pending migration (grant to PUBLIC, new permissive policy) fails ce23.privileges.security-changes', async () => {
+    const outcome = await runWithPendingMigration({
+      '006_widen_access.up.sql': [
+        'GRANT SELECT ON public.tenants TO PUBLIC;',
+        'CREATE POLICY documents_reporting ON public.documents AS PERMISSIVE FOR SELECT TO postgres USING (true);',
+      ].join('\n'),
+      '006_widen_access.down.sql': [
+        'DROP POLICY documents_reporting ON public.documents;',
+        'REVOKE SELECT ON public.tenants FROM PUBLIC;',
+      ].join('\n'),
+    });
+    expectSabotageCaught(outcome, { mustFail: ['ce23.privileges.security-changes'] });
+  });
+});
+
+describe('clean negatives: privileges written another way stay green (CE-23)', () => {
+  test('column-level UPDATE without the tenant key, SELECT via a member role, grants to unrelated roles', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+      prefix: 'mg_ce23_clean',
+    });
+    try {
+      await applySabotage(db.url, 'priv-clean-grants.sql');
+      expectPrivilegesClean(await runGate({ databaseUrl: db.url, files: CE23_SUITES }));
+    } finally {
+      await db.drop();
+      await dropRoles('mg_priv_clean_reader', 'mg_priv_clean_admin');
+    }
+  });
+
+  test('a SECURITY DEFINER function with a pinned search_path, and one the app cannot execute', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+      prefix: 'mg_ce23_clean',
+    });
+    await applySabotage(db.url, 'priv-definer-pinned.sql');
+    expectPrivilegesClean(await runGate({ databaseUrl: db.url, files: CE23_SUITES }));
+  });
+
+  test('a read-only tenant table: writes refused by privilege are expected, not failures', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+      prefix: 'mg_ce23_clean',
+    });
+    await applySabotage(db.url, 'priv-read-only-table.sql');
+    const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
+    expectPrivilegesClean(outcome);
+    expect(outcome.checks.find((c) => c.id === 'ce23.rls.extractions.write-own-tenant')?.status).toBe(
+      'passed',
+    );
+  });
+
+  test('a narrowing pending migration (restrictive policy, revoked DELETE) passes ce23.privileges.security-changes', async () => {
+    const outcome = await runWithPendingMigration({
+      '006_narrow_access.up.sql': [
+        'CREATE POLICY documents_own_tenant_only ON public.documents AS RESTRICTIVE FOR ALL TO c2pro_app',
+        "    USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);",
+        'REVOKE DELETE ON public.ai_usage_logs FROM c2pro_app;',
+      ].join('\n'),
+      '006_narrow_access.down.sql': [
+        'GRANT DELETE ON public.ai_usage_logs TO c2pro_app;',
+        'DROP POLICY documents_own_tenant_only ON public.documents;',
+      ].join('\n'),
+    });
+    expect(outcome.checks.find((c) => c.id === 'ce23.privileges.security-changes')?.status).toBe('passed');
+    expectPrivilegesClean(outcome);
+  });
+});
