@@ -165,21 +165,31 @@ export interface GateConfig {
     /** The plan's tenant cascade test, reproduced inside a rolled-back transaction. */
     readonly cascadeScenario?: CascadeScenario;
   };
+  /**
+   * CE-25. Every input is optional: what is left out is reported "not applicable" with the reason, never
+   * passed. The audit trail is one unit: `auditTable` set means `auditedTables`, `auditColumns` and
+   * `auditActorSetting` are set too.
+   */
   readonly integrity: {
-    readonly expectedColumns: readonly TableColumnsExpectation[];
-    /** Tolerated clock skew, in seconds, before a timestamp counts as "in the future". */
-    readonly clockSkewSeconds: number;
+    /** Columns, types and nullability some tables must have (the plan's clause structure). */
+    readonly expectedColumns?: readonly TableColumnsExpectation[];
+    /** Tolerated clock skew, in seconds, before a timestamp counts as "in the future"; default 60. */
+    readonly clockSkewSeconds?: number;
     /** Tables whose writes the audit trigger must record. */
-    readonly auditedTables: readonly string[];
-    readonly auditTable: string;
-    readonly auditColumns: AuditColumns;
+    readonly auditedTables?: readonly string[];
+    /** The audit table; left out, the schema has no audit trail and the audit checks are not applicable. */
+    readonly auditTable?: string;
+    readonly auditColumns?: AuditColumns;
     /** Setting the application sets per transaction to the acting user; the trigger records it. */
-    readonly auditActorSetting: string;
-    /** Columns checked for "not in the future" and `updated >= created` on every table that has them. */
-    readonly timestampColumns: { readonly created: string; readonly updated: string };
+    readonly auditActorSetting?: string;
+    /**
+     * Columns checked for "not in the future" and `updated >= created` on every table that has them;
+     * every tenant table must have the ones named. Left out, the timestamp checks are not applicable.
+     */
+    readonly timestampColumns?: { readonly created: string; readonly updated?: string };
     /** Tables where an insert as the application role, for its own tenant, must succeed and be visible. */
-    readonly insertProbeTables: readonly string[];
-    readonly linkages: readonly LinkageExpectation[];
+    readonly insertProbeTables?: readonly string[];
+    readonly linkages?: readonly LinkageExpectation[];
   };
   readonly fixtures: {
     readonly seed: number;

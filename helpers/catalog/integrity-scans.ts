@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
 
-/** How many rows broke a property, and some of them. */
+/** How many rows broke a property, some of them, and how many rows the scan read. */
 export interface IntegrityScan {
+  /** Rows read; 0 means the table was empty and nothing was judged. */
+  readonly scanned: number;
   readonly count: number;
   readonly samples: readonly Readonly<Record<string, unknown>>[];
 }
@@ -15,17 +17,22 @@ async function scan(
   params: readonly unknown[],
   sampleLimit: number,
 ): Promise<IntegrityScan> {
+  // One pass counts both the rows read and the rows that break the property (constant memory); the
+  // samples are a second, LIMITed read, made only when there is something to show.
+  const counted = await client.query<{ scanned: string; count: string }>(
+    `SELECT count(*) AS scanned, count(*) FILTER (WHERE ${where}) AS count FROM ${from}`,
+    [...params],
+  );
+  const scanned = Number(counted.rows[0]?.scanned ?? 0);
+  const count = Number(counted.rows[0]?.count ?? 0);
+  if (count === 0) return { scanned, count, samples: [] };
   // A key column may also be a scanned column; name each once.
   const list = [...new Set(sampleColumns)].join(', ');
-  const limit = `$${params.length + 1}`;
-  const result = await client.query<{ count: number; samples: Record<string, unknown>[] }>(
-    `WITH bad AS (SELECT ${list} FROM ${from} WHERE ${where})
-     SELECT (SELECT count(*) FROM bad)::int AS count,
-            (SELECT coalesce(json_agg(s), '[]'::json) FROM (SELECT * FROM bad LIMIT ${limit}) s) AS samples`,
+  const samples = await client.query<Record<string, unknown>>(
+    `SELECT ${list} FROM ${from} WHERE ${where} LIMIT $${params.length + 1}`,
     [...params, sampleLimit],
   );
-  const row = result.rows[0];
-  return { count: row?.count ?? 0, samples: row?.samples ?? [] };
+  return { scanned, count, samples: samples.rows };
 }
 
 /** Rows of `table` whose `column` is NULL; samples carry `keyColumns`. */

@@ -37,6 +37,7 @@ describe('integrity scans', () => {
   test('NULL tenant keys, timestamp order and linkage (missing or cross-tenant) are counted with samples', async () => {
     await using lab = await catalogDatabase({ sql: SCHEMA });
     expect(await scanNullColumn(lab.client, 'public', 'child', 'tenant', ['id'])).toEqual({
+      scanned: 5,
       count: 1,
       samples: [{ id: 13 }],
     });
@@ -53,5 +54,15 @@ describe('integrity scans', () => {
     expect(optional.samples.map((row) => row['id']).sort()).toEqual([11, 12, 13]);
     const required = await scanLinkage(lab.client, 'public', { ...link, required: true }, ['id']);
     expect(required.samples.map((row) => row['id']).sort()).toEqual([13, 14]);
+  });
+
+  test('a scan of an empty table says it read 0 rows, so a check can tell "nothing seen" from "nothing wrong"', async () => {
+    await using lab = await catalogDatabase({ sql: SCHEMA });
+    await lab.client.query('DELETE FROM child');
+    expect(await scanNullColumn(lab.client, 'public', 'child', 'tenant', ['id'])).toEqual({
+      scanned: 0,
+      count: 0,
+      samples: [],
+    });
   });
 });

@@ -1,4 +1,7 @@
-import { describe, test } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, test } from 'vitest';
+import { runGate } from '../../support/run-gate.ts';
+import { createScratchDatabase } from '../../support/scratch-database.ts';
 import { CE25, runSabotageCase } from '../ce24/sabotage-case.ts';
 
 describe('sabotage: data integrity (CE-25)', () => {
@@ -32,5 +35,36 @@ describe('sabotage: data integrity (CE-25)', () => {
       suites: [CE25],
       mustFail: ['ce25.integrity.timestamp-order.tenants'],
     });
+  });
+});
+
+describe('clean negative: a config without the optional CE-25 inputs (CE-25)', () => {
+  test('audit trail, expected columns, linkages, insert probes and timestamps are not applicable, never failed', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+    });
+    const outcome = await runGate({
+      databaseUrl: db.url,
+      files: [CE25],
+      env: {
+        MIGRATION_GATE_CONFIG: fileURLToPath(
+          new URL('../configs/no-optional-sections.gate.config.ts', import.meta.url),
+        ),
+      },
+    });
+    expect(outcome.failed).toEqual([]);
+    const statusOf = (id: string): string | undefined =>
+      outcome.checks.find((check) => check.id === id)?.status;
+    for (const id of [
+      'ce25.integrity.audit',
+      'ce25.integrity.columns',
+      'ce25.integrity.linkage',
+      'ce25.integrity.insert-visible',
+      'ce25.integrity.timestamp-columns',
+    ]) {
+      expect(statusOf(id), id).toBe('not-applicable');
+    }
+    // What needs no config still ran: NULL tenant keys are scanned on every tenant table.
+    expect(statusOf('ce25.integrity.null-tenant-key.clauses')).toBe('passed');
   });
 });
