@@ -61,13 +61,41 @@ async function toolVersion(tool: string): Promise<string> {
   }
 }
 
-/** `pg_dump -Fc` of the whole database into `directory`, named like the plan's backups. */
+/** Ledger of the dumps written into a backup directory, one JSON line each (see backup-retention.ts). */
+export const BACKUP_LEDGER = '.migration-gate-backups.jsonl';
+
+/** One line of the ledger: a gate run that started, or a dump that was written. */
+export type BackupLedgerEntry =
+  | { readonly kind: 'run'; readonly runId: string; readonly startedAt: string }
+  | { readonly kind: 'file'; readonly path: string; readonly writtenAt: string };
+
+/** The backup directory, created or tightened to 0700: dumps hold every row of the database. */
+export async function ensurePrivateDirectory(directory: string): Promise<void> {
+  await fs.mkdir(directory, { recursive: true, mode: 0o700 });
+  await fs.chmod(directory, 0o700);
+}
+
+/** Appends one entry to the directory's ledger (O_APPEND: lines from concurrent writers stay whole). */
+export async function appendToLedger(directory: string, entry: BackupLedgerEntry): Promise<void> {
+  await fs.appendFile(path.join(directory, BACKUP_LEDGER), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+}
+
+/**
+ * `pg_dump -Fc` of the whole database into `directory`, named like the plan's backups. The file is
+ * mode 0600 in a 0700 directory from its first byte, and recorded in the directory's ledger so the
+ * retention of later runs (MIGRATION_GATE_KEEP_BACKUPS) removes it.
+ */
 export async function createBackup(url: string, directory: string, label: string): Promise<BackupFile> {
   const pgDumpVersion = await toolVersion('pg_dump');
   const { database } = parseDatabaseUrl(url);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-  await fs.mkdir(directory, { recursive: true });
+  const writtenAt = new Date();
+  const stamp = writtenAt.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  await ensurePrivateDirectory(directory);
   const file = path.join(directory, `${database}_${label}_${stamp}.dump`);
+  // Created 0600 before pg_dump opens it: pg_dump truncates and keeps the mode, whatever the umask.
+  await fs.writeFile(file, '', { mode: 0o600 });
+  await fs.chmod(file, 0o600);
+  await appendToLedger(directory, { kind: 'file', path: file, writtenAt: writtenAt.toISOString() });
   const started = performance.now();
   try {
     await run('pg_dump', ['--format=custom', '--blobs', '--no-password', `--file=${file}`], {
@@ -75,6 +103,7 @@ export async function createBackup(url: string, directory: string, label: string
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
+    await fs.rm(file, { force: true });
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     throw new GateError(
       `pg_dump failed: ${stderr || errorMessage(error)}; check that ${pgDumpVersion} can dump this server.`,

@@ -25,6 +25,20 @@ export interface RunMetadata {
     readonly applied: readonly AppliedMigrationRecord[];
   };
   readonly startedAt: string;
+  /** Where this run's pg_dump backups are and when they are deleted (MIGRATION_GATE_KEEP_BACKUPS). */
+  readonly backups?: BackupRetentionRecord;
+}
+
+/** The retention of a run's backups, for the report to say where they are and when they go. */
+export interface BackupRetentionRecord {
+  /** Absolute path of the backup directory (mode 0700; each dump 0600). */
+  readonly directory: string;
+  /** How many gate runs' backups the directory keeps, this run's included. */
+  readonly keepRuns: number;
+  /** When this run's backups are deleted, as a sentence for the report. */
+  readonly expires: string;
+  /** Dumps of older runs this run deleted when it started. */
+  readonly removed: readonly string[];
 }
 
 declare module 'vitest' {

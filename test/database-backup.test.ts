@@ -1,5 +1,9 @@
-import { describe, expect, test } from 'vitest';
-import { clientEnvironment } from '../helpers/database-backup.ts';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { BACKUP_LEDGER, clientEnvironment, createBackup } from '../helpers/database-backup.ts';
+import { createScratchDatabase } from './support/scratch-database.ts';
 
 describe('environment for pg_dump / pg_restore', () => {
   test('carries host, port, user, password and database, and TLS settings from the URL query', () => {
@@ -22,5 +26,26 @@ describe('environment for pg_dump / pg_restore', () => {
     expect(clientEnvironment('postgresql://postgres@localhost/db?host=/var/run/postgresql').PGHOST).toBe(
       '/var/run/postgresql',
     );
+  });
+});
+
+describe('pg_dump backup files', () => {
+  test('are mode 0600 in a 0700 directory (even one that existed wider), and listed in its ledger', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), { prefix: 'mg_h1_backup' });
+    const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'mg-backup-test-'));
+    try {
+      const directory = path.join(parent, 'backups');
+      await fs.mkdir(directory, { mode: 0o755 });
+      await fs.chmod(directory, 0o755);
+      const backup = await createBackup(db.url, directory, 'probe');
+      expect((await fs.stat(directory)).mode & 0o777).toBe(0o700);
+      expect((await fs.stat(backup.path)).mode & 0o777).toBe(0o600);
+      expect(backup.bytes).toBeGreaterThan(0);
+      expect(await fs.readFile(path.join(directory, BACKUP_LEDGER), 'utf8')).toContain(
+        JSON.stringify(backup.path),
+      );
+    } finally {
+      await fs.rm(parent, { recursive: true, force: true });
+    }
   });
 });

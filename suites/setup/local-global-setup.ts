@@ -2,6 +2,10 @@ import type { TestProject } from 'vitest/node';
 import { GateError } from '../../helpers/gate-error.ts';
 import { progressLog } from '../../helpers/progress-log.ts';
 import { createProvider } from '../../helpers/providers/create-provider.ts';
+import { keepRunsSetting, startBackupRun } from '../../helpers/run/backup-retention.ts';
+import { exitOnGateError } from '../../helpers/run/exit-on-gate-error.ts';
+import { provideBackupRetention } from '../../helpers/run/provide-backup-retention.ts';
+import { backupDirectory } from '../support/gate-settings.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { seedDatabase } from '../../fixtures/bulk-seed.ts';
 import { loadRunConfig } from './run-config.ts';
@@ -29,7 +33,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...(major === undefined ? {} : { embeddedMajorVersion: Number(major) }),
     log,
   });
-  const database = await provider.start();
+  // Older runs' dumps go before this run writes its own (MIGRATION_GATE_KEEP_BACKUPS, default 1).
+  const retention = await exitOnGateError('migration-gate local', () =>
+    startBackupRun(backupDirectory(), keepRunsSetting(process.env, config)),
+  );
+  // A server that does not start is one sentence and exit 1, not a stack.
+  const database = await exitOnGateError('migration-gate local', () => provider.start());
   try {
     const { schema, fixtures } = config;
     await prepareGateRun({
@@ -41,6 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // A throw-away database: committed fixture tenants give every suite real rows to read.
       seed: (url) => seedDatabase(url, { schema, tenants: fixtures.tenants, seed: fixtures.seed }),
     });
+    provideBackupRetention(project, retention);
   } catch (error) {
     await database.stop();
     throw error;

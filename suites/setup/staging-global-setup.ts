@@ -4,8 +4,11 @@ import { connectClient } from '../../helpers/database-connection.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import { progressLog } from '../../helpers/progress-log.ts';
 import { UrlProvider } from '../../helpers/providers/url-provider.ts';
+import { keepRunsSetting, startBackupRun } from '../../helpers/run/backup-retention.ts';
 import { assertConnectingRole } from '../../helpers/run/connecting-role.ts';
 import { exitOnGateError } from '../../helpers/run/exit-on-gate-error.ts';
+import { provideBackupRetention } from '../../helpers/run/provide-backup-retention.ts';
+import { backupDirectory } from '../support/gate-settings.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { loadRunConfig } from './run-config.ts';
 
@@ -19,7 +22,7 @@ const log = progressLog('migration-gate staging');
 export default async function setup(project: TestProject): Promise<void> {
   // An explicit DATABASE_URL in the environment wins over the file.
   dotenv.config({ path: '.env.staging', quiet: true });
-  const { config, database } = await exitOnGateError('migration-gate staging', async () => {
+  const { config, database, retention } = await exitOnGateError('migration-gate staging', async () => {
     const url = process.env['DATABASE_URL'];
     if (url === undefined || url.trim() === '') {
       throw new GateError(
@@ -35,7 +38,9 @@ export default async function setup(project: TestProject): Promise<void> {
     } finally {
       await client.end();
     }
-    return { config: loaded, database: started };
+    // Older runs' dumps go before this run writes its own (MIGRATION_GATE_KEEP_BACKUPS, default 1).
+    const backups = await startBackupRun(backupDirectory(), keepRunsSetting(process.env, loaded));
+    return { config: loaded, database: started, retention: backups };
   });
   await prepareGateRun({
     project,
@@ -44,4 +49,5 @@ export default async function setup(project: TestProject): Promise<void> {
     apply: process.env['MIGRATION_GATE_APPLY'] === '1',
     log,
   });
+  provideBackupRetention(project, retention);
 }
