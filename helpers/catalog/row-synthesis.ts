@@ -245,7 +245,22 @@ export class RowSynthesiser {
 
     for (const foreignKey of shape.foreignKeys) {
       const unassigned = foreignKey.columns.filter((column) => !(column in values));
-      if (unassigned.length === 0) continue;
+      if (unassigned.length === 0) {
+        // Decided already (the tenant key, a preset): the parent must still exist — a tenant that is a
+        // fresh id has no tenants row yet. A NULL column means MATCH SIMPLE checks nothing.
+        if (foreignKey.columns.some((column) => values[column] === null)) continue;
+        const parent = await this.#parentRow(
+          foreignKey,
+          values,
+          tenantId,
+          [...visiting, `${schema}.${table}`],
+          depth,
+          false,
+          0,
+        );
+        if (!parent.ok) return { ok: false, reason: `foreign key ${foreignKey.name}: ${parent.reason}` };
+        continue;
+      }
       const nullable = unassigned.filter((column) => byName.get(column)?.notNull === false);
       // MATCH SIMPLE skips the check when any column is NULL; MATCH FULL only when all are.
       const skippable =
