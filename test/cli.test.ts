@@ -93,6 +93,16 @@ describe('migration-gate CLI', () => {
     ],
     [['status', '--database-url', 'postgresql://u:hunter2@127.0.0.1:1/db'], /the connection was refused/],
     [['rollback', '--database-url', 'postgresql://u@127.0.0.1:1/db'], /required option '--to <version>'/],
+    [
+      ['status', '--database-url', 'postgresql://u:hunter2@127.0.0.1:1/db', '--env', 'staging'],
+      /Pass either --database-url or --env NAME, not both/,
+    ],
+    [['status', '--database-url', 'postgresql://u:hun/ter2@127.0.0.1:1/db'], /percent-encode/],
+    [['status', '--database-url', 'postgresql://u:hunter2@x@127.0.0.1:1/db'], /the connection was refused/],
+    [
+      ['status', '--database-url', 'postgresql://u@127.0.0.1:1/db', '--connect-timeout', 'soon'],
+      /--connect-timeout "soon"/,
+    ],
   ])(
     'bad input %j: one clear line on stderr, non-zero exit, no stack, no password',
     async (args, message) => {
@@ -101,6 +111,7 @@ describe('migration-gate CLI', () => {
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
       expect(result.stderr).not.toContain('hunter2');
+      expect(result.stderr).not.toMatch(/hun|ter2/);
     },
   );
 
@@ -111,9 +122,27 @@ describe('migration-gate CLI', () => {
     const address = silent.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     try {
+      const started = performance.now();
       const result = await cli(['status', '--database-url', `postgresql://u:pw@127.0.0.1:${port}/db`]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/no answer within 5000 ms/);
+      // The URL's connect_timeout, and the --connect-timeout flag over it, are honoured.
+      const fromUrl = await cli([
+        'status',
+        '--database-url',
+        `postgresql://u:pw@127.0.0.1:${port}/db?connect_timeout=2`,
+      ]);
+      expect(fromUrl.stderr).toMatch(/no answer within 2000 ms/);
+      const fromFlag = await cli([
+        'status',
+        '--database-url',
+        `postgresql://u:pw@127.0.0.1:${port}/db?connect_timeout=9`,
+        '--connect-timeout',
+        '1',
+      ]);
+      expect(fromFlag.code).toBe(1);
+      expect(fromFlag.stderr).toMatch(/no answer within 1000 ms/);
+      expect(performance.now() - started).toBeLessThan(20_000);
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();
@@ -135,6 +164,57 @@ describe('migration-gate CLI', () => {
         /migration 006_broken\.up\.sql failed at line 2: relation "no_such_table" does not exist \(SQLSTATE 42P01\); the database stays at version 005, unchanged\./,
       );
       expect(await versionOf(db.url)).toBe('005');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('status flags applied migrations whose files are gone or have no down file; rollback refuses over them, naming the file', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-cli-missing-'));
+    try {
+      await fs.cp(migrations, dir, { recursive: true });
+      expect((await cli(['migrate', '--database-url', db.url, '--migrations', dir])).code).toBe(0);
+      await fs.rm(path.join(dir, '004_indexes_optimization.down.sql'));
+      await fs.rm(path.join(dir, '005_audit_logging.up.sql'));
+      await fs.rm(path.join(dir, '005_audit_logging.down.sql'));
+      const common = ['--database-url', db.url, '--migrations', dir];
+      const status = await cli(['status', ...common]);
+      expect(status.code).toBe(1);
+      expect(status.stdout).toContain('MISSING 005_audit_logging was applied but its files are gone');
+      expect(status.stdout).toContain(
+        'NO DOWN 004_indexes_optimization: 004_indexes_optimization.down.sql is missing',
+      );
+      const rollback = await cli(['rollback', '--to', '003', ...common]);
+      expect(rollback.code).toBe(1);
+      expect(rollback.stderr).toMatch(
+        /Cannot roll back to 003: 005_audit_logging was applied but its files are no longer in/,
+      );
+      await fs.cp(
+        path.join(migrations, '005_audit_logging.up.sql'),
+        path.join(dir, '005_audit_logging.up.sql'),
+      );
+      await fs.cp(
+        path.join(migrations, '005_audit_logging.down.sql'),
+        path.join(dir, '005_audit_logging.down.sql'),
+      );
+      const again = await cli(['rollback', '--to', '003', ...common]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(
+        /004_indexes_optimization has no down migration 004_indexes_optimization\.down\.sql/,
+      );
+      expect(await versionOf(db.url)).toBe('005');
+      const none = await cli([
+        'rollback',
+        '--to',
+        'none',
+        '--database-url',
+        db.url,
+        '--migrations',
+        migrations,
+      ]);
+      expect(none.code).toBe(0);
+      expect(none.stdout).toContain('version: 005 → none (5 reverted)');
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
