@@ -1,4 +1,5 @@
 import type { ReferentialAction } from './catalog/foreign-keys.ts';
+import { PLAN_GATES } from './config/plan-gates.ts';
 import type { PolicyRule, PolicySeverity } from './policy/policy-rules.ts';
 
 /**
@@ -208,9 +209,27 @@ export interface GateConfig {
   };
 }
 
-/** Identity helper that gives `gate.config.ts` its type. */
-export function defineGateConfig(config: GateConfig): GateConfig {
-  return config;
+/** What `gate.config.ts` writes: {@link GateConfig} with the sections that have defaults left optional. */
+export type GateConfigInput = Omit<GateConfig, 'gates' | 'fixtures'> & {
+  /** Left out: the plan's five gates, 1, 2, 3 and 5 required. */
+  readonly gates?: GateConfig['gates'];
+  /** Left out: seed 20260108, 4 tenants. */
+  readonly fixtures?: GateConfig['fixtures'];
+};
+
+/** Fixtures of a config that names none. */
+export const DEFAULT_FIXTURES: GateConfig['fixtures'] = { seed: 20260108, tenants: 4 };
+
+/**
+ * Gives `gate.config.ts` its type and fills the sections left out with their defaults.
+ *
+ * @example
+ * ```ts
+ * export default defineGateConfig({ schema: 'public', migrations: { … }, tenancy: { … }, foreignKeys: { … }, integrity: {} });
+ * ```
+ */
+export function defineGateConfig(config: GateConfigInput): GateConfig {
+  return { ...config, gates: config.gates ?? PLAN_GATES, fixtures: config.fixtures ?? DEFAULT_FIXTURES };
 }
 
 /** A CE-23 policy-analysis rule judged differently on one table (or `'*'`), and why. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { GateConfig } from '../gate-config.ts';
+import { defineGateConfig, type GateConfig } from '../gate-config.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
 
 /** File names looked up in the working directory, in this order, when no path is given. */
@@ -55,7 +55,8 @@ export async function loadGateConfigFile(file: string): Promise<GateConfig> {
     );
   }
   const directory = path.resolve(path.dirname(file), exported.migrations.directory);
-  return { ...exported, migrations: { ...exported.migrations, directory } };
+  // A plain object (no defineGateConfig) gets the same defaults.
+  return defineGateConfig({ ...exported, migrations: { ...exported.migrations, directory } });
 }
 
 /** The least the rest of the gate reads before validation proper: an object with migrations and tenancy. */
