@@ -9,10 +9,13 @@ import {
 } from '../helpers/catalog/fk-delete-behaviour.ts';
 import { scanOrphans } from '../helpers/catalog/fk-orphans.ts';
 import {
+  compositeKeyFix,
+  probeCrossTenantAttach,
   scanCrossTenant,
   tenantScopedForeignKeys,
   type TenantScopedForeignKey,
 } from '../helpers/catalog/fk-tenant-consistency.ts';
+import { IsolationSession } from '../helpers/catalog/rls-isolation-session.ts';
 import { freshScenarioRows } from '../helpers/catalog/fresh-scenario-rows.ts';
 import { discoverIndexes, indexesLeadingWith, primaryKeyOf } from '../helpers/catalog/indexes.ts';
 import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
@@ -289,6 +292,70 @@ describe('CE-24 foreign keys: every key is served by an index', () => {
 });
 
 describe('CE-24 foreign keys: no cross-tenant references', () => {
+  // A key that leaves the tenant out is proven, not assumed, open: tenants A and B are seeded in one
+  // transaction (rolled back in afterAll) and A tries to attach a child to B's parent.
+  const open = tenantScoped.filter((scoped) => scoped.enforcement === 'data-only');
+  let session: IsolationSession | undefined;
+  let sessionClient: pg.PoolClient | undefined;
+  beforeAll(async () => {
+    if (open.length === 0) return;
+    sessionClient = await pool.connect();
+    session = await IsolationSession.open(sessionClient, {
+      schema: settings.schema,
+      tenancy: settings.tenancy,
+      tables: tenantTables.map(({ table, tenantColumn }) => ({ table, tenantColumn })),
+      seed: settings.fixtures.seed + FIXTURE_SEED_OFFSET + 1,
+    });
+  });
+  afterAll(async () => {
+    await session?.close().catch(() => undefined);
+    sessionClient?.release();
+  });
+
+  for (const scoped of open) {
+    const { fk } = scoped;
+    test(`${fk.constraint}: tenant A cannot attach a ${fk.table} row to tenant B's ${fk.referencedTable} (key without ${scoped.childTenantColumn})`, async ({
+      task,
+    }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-24', 'fk', 'cross-tenant', fk.constraint),
+        ce: 'CE-24',
+      });
+      if (session === undefined)
+        expect.fail('the CE-24 cross-tenant session was not opened (see beforeAll errors)');
+      const attach = await probeCrossTenantAttach(session, scoped);
+      const accepted =
+        settings.foreignKeys.acceptedCrossTenant?.find((a) => a.constraint === fk.constraint)?.reason ?? null;
+      const fix = compositeKeyFix(scoped);
+      check.measureAll({
+        outcome: attach.kind,
+        detail:
+          attach.kind === 'attached'
+            ? null
+            : attach.kind === 'refused'
+              ? `${attach.code}: ${attach.message}`
+              : attach.reason,
+        accepted,
+        fix,
+      });
+      if (attach.kind === 'attached')
+        check.offending([
+          {
+            constraint: fk.constraint,
+            table: fk.table,
+            references: fk.referencedTable,
+            parentOfTenantB: attach.parent,
+          },
+        ]);
+      expect(attach.kind, attach.kind === 'inconclusive' ? attach.reason : '').not.toBe('inconclusive');
+      if (accepted !== null) return;
+      expect(
+        attach.kind,
+        `as ${settings.tenancy.appRole} with tenant A set, a ${fk.table} row was attached to tenant B's ${fk.referencedTable}: ${fk.constraint} does not include the tenant key; use ${fix} (or accept it in foreignKeys.acceptedCrossTenant with the reason)`,
+      ).toBe('refused');
+    });
+  }
+
   for (const scoped of tenantScoped) {
     const { fk } = scoped;
     test(`${fk.constraint}: every ${fk.table} row has its ${fk.referencedTable} row's tenant (${scoped.enforcement === 'schema' ? 'enforced by schema' : 'data only'})`, async ({
@@ -336,7 +403,7 @@ function inventoryRow(fk: ForeignKey, scoped: TenantScopedForeignKey | undefined
         ? 'not tenant-scoped'
         : scoped.enforcement === 'schema'
           ? 'enforced by schema'
-          : 'checked on data only',
+          : `key without the tenant: probed by ${checkId('CE-24', 'fk', 'cross-tenant', fk.constraint)}`,
   };
 }
 

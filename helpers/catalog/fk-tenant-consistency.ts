@@ -1,5 +1,8 @@
 import type pg from 'pg';
+import type { JsonValue } from '../../reports/json-value.ts';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import type { Candidate } from './rls-isolation-session.ts';
+import type { RlsProbe } from './rls-probe.ts';
 import type { ForeignKey } from './foreign-keys.ts';
 import type { TenantTable } from './tenant-tables.ts';
 
@@ -75,4 +78,77 @@ export async function scanCrossTenant(
   );
   const row = result.rows[0];
   return { mismatches: row?.mismatches ?? 0, samples: row?.samples ?? [] };
+}
+
+/**
+ * What happened when tenant A tried to attach a new child row to tenant B's parent through a foreign
+ * key that leaves the tenant out: it was stored (the leak), refused (by a policy, a privilege, or a
+ * trigger that refuses even the owner), or the probe could not tell.
+ */
+export type CrossTenantAttach =
+  | { readonly kind: 'attached'; readonly parent: Readonly<Record<string, JsonValue>> }
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string }
+  | { readonly kind: 'inconclusive'; readonly reason: string };
+
+/** The seeded session the probe needs: tenants A and B in every tenant table, inside one open transaction. */
+export interface AttachProbeSession {
+  readonly probe: RlsProbe;
+  readonly tenantA: string;
+  readonly tenantB: string;
+  candidate(table: string, owner: 'A' | 'B'): Promise<Candidate>;
+  insertSql(table: string, row: Readonly<Record<string, JsonValue>>): string;
+}
+
+/**
+ * As the application role with tenant A set, inserts a child row of A whose foreign-key columns name
+ * tenant B's parent row (parents and the child synthesised inside the caller's rolled-back
+ * transaction; see {@link IsolationSession}). The foreign-key check runs as the owner and ignores RLS,
+ * so a key without the tenant lets it through. The same row is tried as the owner first: when even the
+ * owner is refused with the same error, something in the schema (a trigger) enforces the tenant.
+ */
+export async function probeCrossTenantAttach(
+  session: AttachProbeSession,
+  scoped: TenantScopedForeignKey,
+): Promise<CrossTenantAttach> {
+  const { fk } = scoped;
+  const parent = await session.probe.client.query<{ row: Record<string, JsonValue> }>(
+    `SELECT to_jsonb(p.*) AS row FROM ${qualifiedName(fk.referencedSchema, fk.referencedTable)} AS p
+      WHERE p.${quoteIdent(scoped.parentTenantColumn)}::text = $1 LIMIT 1`,
+    [session.tenantB],
+  );
+  const parentRow = parent.rows[0]?.row;
+  if (parentRow === undefined)
+    return { kind: 'inconclusive', reason: `tenant B has no ${fk.referencedTable} row to point at` };
+  const candidate = await session.candidate(fk.table, 'A');
+  if (!candidate.ok)
+    return { kind: 'inconclusive', reason: `no ${fk.table} row of tenant A: ${candidate.reason}` };
+  const row: Record<string, JsonValue> = { ...candidate.row };
+  for (const [i, column] of fk.columns.entries()) {
+    const referenced = fk.referencedColumns[i];
+    if (referenced === undefined) return { kind: 'inconclusive', reason: `${fk.constraint} is malformed` };
+    row[column] = parentRow[referenced] ?? null;
+  }
+  const sql = session.insertSql(fk.table, row);
+  const params = [JSON.stringify(row)];
+  const asOwner = await session.probe.attempt({ kind: 'owner' }, sql, params);
+  const asTenantA = await session.probe.attempt({ kind: 'tenant', tenantId: session.tenantA }, sql, params);
+  if (asTenantA.ok) return { kind: 'attached', parent: parentRow };
+  if (asOwner.ok || asOwner.code === asTenantA.code)
+    return { kind: 'refused', code: asTenantA.code, message: asTenantA.message };
+  return {
+    kind: 'inconclusive',
+    reason: `the probe row is refused even as the owner (${asOwner.code}: ${asOwner.message}), so tenant A's refusal (${asTenantA.code}) proves nothing`,
+  };
+}
+
+/** The fix to name: the key pairs the tenant columns, e.g. `FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id)`. */
+export function compositeKeyFix(scoped: TenantScopedForeignKey): string {
+  const { fk } = scoped;
+  const parent =
+    fk.referencedSchema === fk.schema
+      ? quoteIdent(fk.referencedTable)
+      : qualifiedName(fk.referencedSchema, fk.referencedTable);
+  const child = [scoped.childTenantColumn, ...fk.columns].map(quoteIdent).join(', ');
+  const referenced = [scoped.parentTenantColumn, ...fk.referencedColumns].map(quoteIdent).join(', ');
+  return `FOREIGN KEY (${child}) REFERENCES ${parent} (${referenced}), with UNIQUE (${referenced}) on ${parent}`;
 }
