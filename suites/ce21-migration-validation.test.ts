@@ -1,21 +1,42 @@
 import { describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../helpers/database-connection.ts';
+import { errorMessage } from '../helpers/gate-error.ts';
 import { loadMigrations } from '../helpers/migrations/migration-files.ts';
-import { validateMigrations } from '../helpers/migrations/migration-validation.ts';
+import { validateMigrations, type MigrationValidation } from '../helpers/migrations/migration-validation.ts';
 import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
 import { readVersion } from '../helpers/migrations/migration-history.ts';
 import { rehearseRestore } from '../helpers/restore-rehearsal.ts';
-import { defineCheck } from '../reports/check-meta.ts';
+import {
+  defineCheck,
+  notApplicable,
+  type CheckRecorder,
+  type SkippableContext,
+} from '../reports/check-meta.ts';
 import { gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 import './support/database.ts';
 
 const run = inject('gateRun');
-const migrations = await loadMigrations(migrationsDirectory());
-const validation = await validateMigrations(migrations);
+// A directory the gate cannot read (mixed formats, an unparsable name) is one failed check, not a crashed file.
+const loaded:
+  | { readonly ok: true; readonly validation: MigrationValidation }
+  | { readonly ok: false; readonly error: string } = await loadMigrations(migrationsDirectory()).then(
+  async (migrations) => ({ ok: true, validation: await validateMigrations(migrations) }) as const,
+  (error: unknown) => ({ ok: false, error: errorMessage(error) }) as const,
+);
+
+function validationOf(context: SkippableContext, check: CheckRecorder): MigrationValidation {
+  if (loaded.ok) return loaded.validation;
+  return notApplicable(context, check, `the migrations could not be read (see ce21.syntax): ${loaded.error}`);
+}
 
 describe('CE-21 migration script preparation and validation', () => {
   test('all migration files have valid SQL syntax (PostgreSQL parser)', ({ task }) => {
     const check = defineCheck(task, { id: 'ce21.syntax', ce: 'CE-21' });
+    if (!loaded.ok) {
+      check.measure('error', loaded.error);
+      expect.fail(loaded.error);
+    }
+    const validation = loaded.validation;
     check.measureAll({
       files: validation.files.length + validation.syntaxErrors.length,
       statements: validation.files.reduce((n, f) => n + f.statements, 0),
@@ -24,14 +45,16 @@ describe('CE-21 migration script preparation and validation', () => {
     expect(validation.syntaxErrors).toEqual([]);
   });
 
-  test('every statement can run inside its migration transaction', ({ task }) => {
+  test('every statement can run inside its migration transaction', ({ task, skip }) => {
     const check = defineCheck(task, { id: 'ce21.transactional', ce: 'CE-21' });
+    const validation = validationOf({ skip }, check);
     check.offending(validation.nonTransactional);
     expect(validation.nonTransactional).toEqual([]);
   });
 
-  test('migration order validated: no migration uses a relation a later one creates', ({ task }) => {
+  test('migration order validated: no migration uses a relation a later one creates', ({ task, skip }) => {
     const check = defineCheck(task, { id: 'ce21.order', ce: 'CE-21' });
+    const validation = validationOf({ skip }, check);
     check.measureAll({
       dependencies: validation.dependencies.map((edge) => `${edge.from} → ${edge.to} (${edge.relation})`),
       external: [...validation.external],

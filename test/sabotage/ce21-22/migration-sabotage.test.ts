@@ -74,4 +74,23 @@ describe('sabotage: migrations (CE-21, CE-22)', () => {
     });
     expectChecksFailed(outcome, ['ce22.tables.expected']);
   });
+
+  test('a directory that mixes migration formats fails ce21.syntax with one sentence naming both files', async () => {
+    const outcome = await gateWithMigrations({
+      'V6__flyway_style.sql': 'CREATE TABLE budgets (id uuid PRIMARY KEY);\n',
+    });
+    expectChecksFailed(outcome, ['ce21.syntax', 'ce21.dry-run']);
+    expect(outcome.readiness).toMatch(
+      /mixes migration formats: .*\.sql is numbered .* but V6__flyway_style\.sql is flyway/,
+    );
+  });
+
+  test('control: an empty and a missing down file block neither the dry run nor any CE-21 / CE-22 check', async () => {
+    const outcome = await gateWithMigrations({
+      '005_audit_logging.down.sql': '',
+      '004_indexes_optimization.down.sql': null,
+    });
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.checks.find((check) => check.id === 'ce21.dry-run')?.status).toBe('passed');
+  });
 });
