@@ -125,6 +125,39 @@ export default defineGateConfig({
     ],
   },
   fixtures: { seed: 20260108, tenants: 4 },
+  // CE-26 task 2, the plan's three queries with its budgets; each also runs as the owner for the RLS overhead.
+  performance: {
+    queries: [
+      {
+        name: 'projects-of-tenant',
+        sql: 'SELECT * FROM projects WHERE tenant_id = $1',
+        params: ['tenant'],
+        budgetMs: 10,
+      },
+      {
+        name: 'document-with-clauses',
+        sql: 'SELECT d.*, c.clause_number, c.content FROM documents d LEFT JOIN clauses c ON c.document_id = d.id WHERE d.id = $1',
+        params: [
+          {
+            sql: 'SELECT document_id FROM clauses WHERE tenant_id = $1 GROUP BY document_id ORDER BY count(*) DESC, document_id LIMIT 1',
+          },
+        ],
+        budgetMs: 50,
+      },
+      {
+        name: 'analysis-with-alerts',
+        sql: 'SELECT a.*, al.severity, al.title FROM analyses a LEFT JOIN alerts al ON al.analysis_id = a.id WHERE a.project_id = $1',
+        params: [
+          {
+            sql: 'SELECT project_id FROM analyses WHERE tenant_id = $1 GROUP BY project_id ORDER BY count(*) DESC, project_id LIMIT 1',
+          },
+        ],
+        budgetMs: 100,
+      },
+    ],
+    maxRlsOverheadRatio: 2,
+    volume: { tenants: 50, largestTableRows: 250_000 },
+  },
   gates: {
     definitions: [
       { id: 'gate1', title: 'Environment validation', sections: ['CE-20'] },

@@ -207,6 +207,50 @@ export interface GateConfig {
      */
     readonly mandatoryChecks: readonly string[];
   };
+  /** CE-26: query budgets and plan rules; left out, the CE-26 checks are not applicable. */
+  readonly performance?: PerformanceConfig;
+}
+
+/**
+ * A value for one `$n` of a performance query: `'tenant'` is the tenant the run measures with; `{ sql }`
+ * is the first column of the first row of `sql` run as the owner with `$1` = that tenant (e.g. one of
+ * its documents).
+ */
+export type PerformanceParam = 'tenant' | { readonly sql: string };
+
+/** One query of CE-26: run as the application role with the tenant set, under RLS. */
+export interface PerformanceQuery {
+  /** Short name; it becomes the check id (`ce26.perf.query.<name>`). */
+  readonly name: string;
+  readonly sql: string;
+  readonly params: readonly PerformanceParam[];
+  /** The median execution time (EXPLAIN ANALYZE) must stay at or below this. */
+  readonly budgetMs: number;
+  /** The same question as the owner with the tenant filter explicit (RLS bypassed); default `sql`. */
+  readonly ownerSql?: string;
+}
+
+/** CE-26 performance: the plan's queries, a per-tenant list query on every tenant table, RLS overhead. */
+export interface PerformanceConfig {
+  readonly queries: readonly PerformanceQuery[];
+  /** Budget of the generated per-tenant list query of every tenant table; default 50 ms. */
+  readonly listBudgetMs?: number;
+  /** A plan must not Seq Scan a table estimated at this many rows or more; default 10 000. */
+  readonly seqScanMinRows?: number;
+  /** Measured runs after one warm-up; the median counts; default 5. */
+  readonly runs?: number;
+  /** App-role median / owner median above this fails; default 2. */
+  readonly maxRlsOverheadRatio?: number;
+  /** Medians below this count as this in the ratio, so sub-millisecond noise cannot fail it; default 1 ms. */
+  readonly rlsOverheadFloorMs?: number;
+  /** Indexes of tenant tables never scanned fail instead of being listed as a warning; default false. */
+  readonly failOnUnusedIndexes?: boolean;
+  /** Volume the `local` project seeds before CE-26 (`fixtures/volume-seed.ts`). */
+  readonly volume?: {
+    readonly tenants?: number;
+    readonly largestTableRows?: number;
+    readonly largestTable?: string;
+  };
 }
 
 /** What `gate.config.ts` writes: {@link GateConfig} with the sections that have defaults left optional. */

@@ -1,0 +1,324 @@
+import { describe, expect, test } from 'vitest';
+import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
+import { discoverTenantTables, type TenantTable } from '../helpers/catalog/tenant-tables.ts';
+import type { PerformanceParam } from '../helpers/gate-config.ts';
+import { measureQuery, overheadRatio, type QueryMeasurement } from '../helpers/perf/measure-query.ts';
+import { chooseTenant, resolveParams, sizeTenantTables } from '../helpers/perf/perf-inputs.ts';
+import { gateConnections, indexUsage, relationSizes } from '../helpers/perf/workload-stats.ts';
+import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { inContext, type TenantContext } from '../helpers/tenant-context.ts';
+import {
+  WELL_KNOWN_CHECK_IDS,
+  checkId,
+  defineCheck,
+  notApplicable,
+  type QueryTimingMeasures,
+} from '../reports/check-meta.ts';
+import { suitePool } from './support/database.ts';
+import { gateSettings } from './support/gate-settings.ts';
+
+const pool = await suitePool();
+const settings = gateSettings();
+const { schema, tenancy } = settings;
+const perf = settings.performance;
+const runs = perf?.runs ?? 5;
+const seqScanMinRows = perf?.seqScanMinRows ?? 10_000;
+const maxRatio = perf?.maxRlsOverheadRatio ?? 2;
+const floorMs = perf?.rlsOverheadFloorMs ?? 1;
+const listBudgetMs = perf?.listBudgetMs ?? 50;
+const NO_CONFIG = 'gate.config.ts has no `performance` section, so no query, budget or plan rule is stated';
+
+/** A query the suite measures, as the application role under RLS and as the owner. */
+interface Benchmark {
+  readonly name: string;
+  /** Check id segments after `ce26.perf.query.` / `ce26.perf.rls-overhead.`. */
+  readonly idParts: readonly string[];
+  readonly sql: string;
+  readonly ownerSql: string;
+  readonly params: readonly PerformanceParam[];
+  /** Params of the owner query: the app query's, plus the tenant when the owner query filters on it. */
+  readonly ownerParams: readonly PerformanceParam[];
+  readonly budgetMs: number;
+}
+
+const inputs = await withReadScope(pool, async (client) => {
+  const tenantTables = await discoverTenantTables(client, settings);
+  const sized = await sizeTenantTables(client, tenantTables);
+  const estimates = await client.query<{ name: string; estimate: number }>(
+    `SELECT n.nspname || '.' || c.relname AS name, greatest(c.reltuples, 0)::float8 AS estimate
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
+  );
+  const functions = await client.query<{ name: string }>(
+    `SELECT DISTINCT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'`,
+  );
+  const flush = await client.query<{ present: boolean }>(
+    `SELECT to_regproc('pg_catalog.pg_stat_force_next_flush') IS NOT NULL AS present`,
+  );
+  return {
+    tenantTables,
+    largest: sized[0],
+    tenantId: await chooseTenant(client, sized[0]?.table),
+    estimates: new Map(estimates.rows.map((row) => [row.name, row.estimate])),
+    userFunctions: new Set(functions.rows.map((row) => row.name)),
+    canFlushStats: flush.rows[0]?.present === true,
+  };
+});
+const { tenantId } = inputs;
+
+const listQuery = (table: TenantTable): Benchmark => ({
+  name: `list ${table.table}`,
+  idParts: ['list', table.table],
+  sql: `SELECT * FROM ${qualifiedName(table.schema, table.table)}`,
+  ownerSql: `SELECT * FROM ${qualifiedName(table.schema, table.table)} WHERE ${quoteIdent(table.tenantColumn)} = $1`,
+  params: [],
+  ownerParams: ['tenant'],
+  budgetMs: listBudgetMs,
+});
+const benchmarks: readonly Benchmark[] =
+  perf === undefined
+    ? []
+    : [
+        ...perf.queries.map((query) => ({
+          name: query.name,
+          idParts: [query.name],
+          sql: query.sql,
+          ownerSql: query.ownerSql ?? query.sql,
+          params: query.params,
+          ownerParams: query.params,
+          budgetMs: query.budgetMs,
+        })),
+        ...inputs.tenantTables.map(listQuery),
+      ];
+
+interface Pair {
+  readonly app: QueryMeasurement;
+  readonly owner: QueryMeasurement;
+  readonly params: readonly unknown[];
+}
+
+// Each benchmark is measured once, when its first check asks, and shared with its overhead check.
+const pairs = new Map<string, Promise<Pair>>();
+function measured(benchmark: Benchmark, tenant: string): Promise<Pair> {
+  let pair = pairs.get(benchmark.name);
+  if (pair === undefined) {
+    pair = measurePair(benchmark, tenant);
+    pairs.set(benchmark.name, pair);
+  }
+  return pair;
+}
+
+async function measurePair(benchmark: Benchmark, tenant: string): Promise<Pair> {
+  const [params, ownerParams] = await withReadScope(pool, async (client) => [
+    await resolveParams(client, { name: benchmark.name, params: benchmark.params }, tenant),
+    await resolveParams(client, { name: benchmark.name, params: benchmark.ownerParams }, tenant),
+  ]);
+  const run = (context: TenantContext, sql: string, values: readonly unknown[]) =>
+    inContext(
+      pool,
+      tenancy,
+      context,
+      async ({ client }) => {
+        // A runaway plan (a function per row on a large table) must fail the check, not hang the run.
+        await client.query(`SET LOCAL statement_timeout = '60s'`);
+        const measurement = await measureQuery(client, sql, values, runs);
+        // So this backend's scans are in pg_stat_user_indexes when the workload check reads it.
+        if (inputs.canFlushStats) await client.query('SELECT pg_stat_force_next_flush()');
+        return measurement;
+      },
+      { rollback: true },
+    );
+  const app = await run({ kind: 'tenant', tenantId: tenant }, benchmark.sql, params);
+  const owner = await run({ kind: 'owner' }, benchmark.ownerSql, ownerParams);
+  return { app, owner, params };
+}
+
+/** Seq Scans of tables the planner estimates at `seqScanMinRows` rows or more. */
+function largeSeqScans(measurement: QueryMeasurement) {
+  return measurement.plan.seqScans
+    .map((scan) => ({ ...scan, estimatedRows: inputs.estimates.get(`${scan.schema}.${scan.table}`) ?? 0 }))
+    .filter((scan) => scan.estimatedRows >= seqScanMinRows);
+}
+
+/** User-defined functions a Filter calls with no InitPlan to evaluate them once: called per row. */
+function functionsPerRow(measurement: QueryMeasurement): readonly string[] {
+  if (measurement.plan.hasInitPlan) return [];
+  return measurement.plan.filterFunctions
+    .map((name) => name.split('.').pop() ?? name)
+    .filter((name) => inputs.userFunctions.has(name));
+}
+
+describe('CE-26 performance: benchmark queries as the application role under RLS', () => {
+  if (perf === undefined) {
+    test('benchmark queries (none configured)', ({ task, skip }) => {
+      const check = defineCheck(task, { id: checkId('CE-26', 'perf', 'queries'), ce: 'CE-26' });
+      notApplicable({ skip }, check, NO_CONFIG);
+    });
+  }
+  for (const benchmark of benchmarks) {
+    test(`${benchmark.name}: median within ${benchmark.budgetMs} ms, no Seq Scan of a table of ${seqScanMinRows}+ rows`, async ({
+      task,
+      skip,
+    }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-26', 'perf', 'query', ...benchmark.idParts),
+        ce: 'CE-26',
+      });
+      if (tenantId === undefined) {
+        notApplicable(
+          { skip },
+          check,
+          'the tenant tables hold no rows, so there is no tenant to measure with',
+        );
+      }
+      const { app, params } = await measured(benchmark, tenantId);
+      const seqScans = largeSeqScans(app);
+      const timing: QueryTimingMeasures = { executionMs: app.medianMs, budgetMs: benchmark.budgetMs };
+      check.measureAll({
+        ...timing,
+        planningMs: app.plan.planningMs,
+        runsMs: app.timingsMs.map((ms) => Number(ms.toFixed(3))),
+        rows: app.plan.rows,
+        sharedHitBlocks: app.plan.sharedHitBlocks,
+        sharedReadBlocks: app.plan.sharedReadBlocks,
+        planShape: app.plan.shape,
+        seqScans: seqScans.map(
+          (scan) => `${scan.schema}.${scan.table} (~${Math.round(scan.estimatedRows)} rows)`,
+        ),
+        tenant: tenantId,
+        params: params.map(String),
+        sql: benchmark.sql,
+      });
+      check.metric({ value: app.medianMs, unit: 'ms', budget: benchmark.budgetMs });
+      expect(
+        seqScans.map((scan) => `${scan.schema}.${scan.table}`),
+        `${benchmark.name} reads a large table with a Seq Scan (plan: ${app.plan.shape.join(' > ')}); index the columns it filters or joins on`,
+      ).toEqual([]);
+      expect(
+        app.medianMs,
+        `${benchmark.name} took ${app.medianMs.toFixed(2)} ms (median of ${runs}), over its ${benchmark.budgetMs} ms budget`,
+      ).toBeLessThanOrEqual(benchmark.budgetMs);
+    });
+  }
+});
+
+describe('CE-26 performance: RLS overhead (application role vs owner with the tenant filter explicit)', () => {
+  for (const benchmark of benchmarks) {
+    test(`${benchmark.name}: RLS costs at most ${maxRatio}x the owner's time`, async ({ task, skip }) => {
+      const check = defineCheck(task, {
+        id: checkId('CE-26', 'perf', 'rls-overhead', ...benchmark.idParts),
+        ce: 'CE-26',
+      });
+      if (tenantId === undefined) {
+        notApplicable(
+          { skip },
+          check,
+          'the tenant tables hold no rows, so there is no tenant to measure with',
+        );
+      }
+      const { app, owner } = await measured(benchmark, tenantId);
+      const ratio = overheadRatio(app.medianMs, owner.medianMs, floorMs);
+      const perRow = functionsPerRow(app);
+      const finding =
+        perRow.length === 0
+          ? null
+          : `the policy calls ${perRow.map((name) => `${name}()`).join(', ')} once per row (a Filter, no InitPlan): make it STABLE or wrap it as (SELECT ${perRow[0] ?? 'f'}()) so it is evaluated once and can use an index`;
+      check.measureAll({
+        appMs: app.medianMs,
+        ownerMs: owner.medianMs,
+        ratio: Number(ratio.toFixed(3)),
+        maxRatio,
+        floorMs,
+        appPlanShape: app.plan.shape,
+        ownerPlanShape: owner.plan.shape,
+        functionPerRow: finding,
+      });
+      expect(
+        ratio,
+        `${benchmark.name}: as the application role it took ${app.medianMs.toFixed(2)} ms, ${ratio.toFixed(1)}x the owner's ${owner.medianMs.toFixed(2)} ms${finding === null ? '' : `; ${finding}`}`,
+      ).toBeLessThanOrEqual(maxRatio);
+    });
+  }
+});
+
+describe('CE-26 performance: after the workload', () => {
+  const tableNames = inputs.tenantTables.map((table) => table.table);
+
+  test('index usage on tenant tables (idx_scan per index; never-scanned ones listed)', async ({
+    task,
+    skip,
+    annotate,
+  }) => {
+    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.indexUsage, ce: 'CE-26' });
+    if (tableNames.length === 0) {
+      notApplicable({ skip }, check, 'the schema has no tenant table');
+    }
+    // Every benchmark has run (or runs now), so the counters include this suite's workload.
+    if (tenantId !== undefined)
+      await Promise.all(benchmarks.map((benchmark) => measured(benchmark, tenantId)));
+    const usage = await withReadScope(pool, (client) => indexUsage(client, schema, tableNames));
+    const unused = usage.filter((index) => index.scans === 0 && !index.enforcesConstraint);
+    check.measureAll({
+      used: usage.filter((index) => index.scans > 0).length,
+      total: usage.length,
+      unused: unused.map((index) => `${index.table}.${index.index}`),
+      failOnUnused: perf?.failOnUnusedIndexes ?? false,
+    });
+    const sizes = await withReadScope(pool, (client) => relationSizes(client, schema));
+    check.measure(
+      'largestTenantTable',
+      inputs.largest === undefined
+        ? null
+        : {
+            table: inputs.largest.table.table,
+            estimatedRows: inputs.largest.estimatedRows,
+          },
+    );
+    check.inventory(
+      'Table sizes',
+      sizes.map((size) => ({ ...size })),
+    );
+    check.inventory(
+      'Index usage',
+      usage.map((index) => ({
+        table: index.table,
+        index: index.index,
+        scans: index.scans,
+        tuplesRead: index.tuplesRead,
+        tuplesFetched: index.tuplesFetched,
+        bytes: index.bytes,
+        constraint: index.enforcesConstraint,
+      })),
+    );
+    if (unused.length > 0) {
+      await annotate(
+        `${unused.length} index(es) never scanned since the statistics were reset: ${unused.map((index) => index.index).join(', ')}`,
+        'warning',
+      );
+    }
+    if (perf?.failOnUnusedIndexes === true) {
+      expect(
+        unused.map((index) => `${index.table}.${index.index}`),
+        'indexes never scanned (performance.failOnUnusedIndexes)',
+      ).toEqual([]);
+    }
+    expect(usage.length, 'pg_stat_user_indexes lists no index of the tenant tables').toBeGreaterThan(0);
+  });
+
+  test('no gate connection is left idle in transaction', async ({ task }) => {
+    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.connectionLeaks, ce: 'CE-26' });
+    const connections = await withReadScope(pool, (client) => gateConnections(client));
+    const leaked = connections.filter((connection) => connection.state.startsWith('idle in transaction'));
+    check.measureAll({
+      leaked: leaked.length,
+      gateConnections: connections.length,
+      states: connections.map((connection) => `${connection.applicationName}: ${connection.state}`),
+    });
+    check.offending(leaked);
+    expect(
+      leaked.map((connection) => `${connection.applicationName} (pid ${connection.pid})`),
+      'gate connections left idle in transaction: they hold snapshots and locks until closed',
+    ).toEqual([]);
+  });
+});
