@@ -1,6 +1,11 @@
 import { describe, expect, inject, test } from 'vitest';
 import { connectPool } from '../helpers/database-connection.ts';
-import { tenantContexts, withTenant, withoutTenant } from '../helpers/tenant-context.ts';
+import {
+  emptyTenantSkipReason,
+  tenantContexts,
+  withTenant,
+  withoutTenant,
+} from '../helpers/tenant-context.ts';
 import gateConfig from '../gate.config.ts';
 import type { C2ProDatabase } from '../fixtures/index.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
@@ -108,5 +113,37 @@ describe('tenant context helpers', () => {
     ).rejects.toThrow('boom');
     // The pool of one would hang here if the failed transaction had kept the connection.
     expect(await count()).toBe(before);
+  });
+});
+
+describe('tenant context set by the application statement', () => {
+  test("the statement runs as the application role with the tenant id; '' is probed only for text keys", async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+    });
+    await using handle = await singleConnectionPool(db.url);
+    const settings = {
+      ...tenancy,
+      tenantContext: {
+        sql: "SELECT set_config('request.jwt.claims', json_build_object('tenant_id', $1::text, 'by', current_user)::text, true)",
+      },
+    };
+    const claims = await withTenant(handle.pool, settings, 'tenant-42', async ({ client }) => {
+      const row = await client.query<{ claims: string }>(
+        "SELECT current_setting('request.jwt.claims') AS claims",
+      );
+      return JSON.parse(row.rows[0]?.claims ?? '{}') as unknown;
+    });
+    expect(claims).toEqual({ tenant_id: 'tenant-42', by: tenancy.appRole });
+    const empty = await withoutTenant(handle.pool, settings, async ({ client }) => {
+      const row = await client.query<{ claims: string }>(
+        "SELECT current_setting('request.jwt.claims') AS claims",
+      );
+      return JSON.parse(row.rows[0]?.claims ?? '{}') as unknown;
+    });
+    expect(empty).toEqual({ tenant_id: '', by: tenancy.appRole });
+    expect(emptyTenantSkipReason(settings, 'text')).toBeNull();
+    expect(emptyTenantSkipReason(settings, 'uuid')).toMatch(/no empty value/);
+    expect(emptyTenantSkipReason(tenancy, 'uuid')).toBeNull();
   });
 });
