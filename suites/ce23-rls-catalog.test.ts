@@ -5,6 +5,7 @@ import {
   readViewPaths,
   tablesOwnedByAppRole,
 } from '../helpers/catalog/leak-paths.ts';
+import { readOtherSchemaTenantTables } from '../helpers/catalog/other-schema-tenant-tables.ts';
 import { readRlsCoverage } from '../helpers/catalog/rls-coverage.ts';
 import { policyKeyProblems, readAppPolicies } from '../helpers/catalog/rls-policy-keys.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
@@ -36,6 +37,7 @@ const catalog = await (async () => {
       owned: await tablesOwnedByAppRole(client, schema, tables, tenancy.appRole),
       views: await readViewPaths(client, schema, tables, tenancy.appRole),
       functions: await readDefinerFunctions(client, schema, tables, tenancy.appRole),
+      otherSchemas: await readOtherSchemaTenantTables(client, schema, tenancy.tenantKey),
       appPolicies: await readAppPolicies(client, schema, tables, tenancy.appRole, tenancy.tenantSetting),
     };
   } finally {
@@ -86,6 +88,47 @@ describe('CE-23 RLS coverage (catalog)', () => {
     expect(forced.length, `FORCE RLS on ${forced.length}/${forceTables.length} tables`).toBe(
       forceTables.length,
     );
+  });
+});
+
+describe('CE-23 tenant tables in other schemas (catalog)', () => {
+  test(`every table with ${tenancy.tenantKey} outside ${schema} has RLS enabled, forced and a policy`, ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.rls.other-schemas', ce: 'CE-23' });
+    if (catalog.otherSchemas.length === 0) {
+      notApplicable({ skip }, check, `no table outside ${schema} has a ${tenancy.tenantKey} column`);
+    }
+    const mustForce = (qualified: string): boolean =>
+      tenancy.forceRlsTables === undefined || tenancy.forceRlsTables.includes(qualified);
+    const problems = catalog.otherSchemas.flatMap((found) => {
+      const name = `${found.schema}.${found.table}`;
+      return [
+        ...(found.rlsEnabled
+          ? []
+          : [{ table: name, problem: 'RLS is off: every row is visible to every tenant' }]),
+        ...(found.policies > 0 ? [] : [{ table: name, problem: 'no policy' }]),
+        ...(found.rlsForced || !mustForce(name)
+          ? []
+          : [{ table: name, problem: 'FORCE ROW LEVEL SECURITY is not set' }]),
+      ];
+    });
+    check.measureAll({
+      tables: catalog.otherSchemas.map((found) => `${found.schema}.${found.table}`),
+      problems: problems.length,
+    });
+    check.inventory(
+      'Tenant tables in other schemas',
+      catalog.otherSchemas.map((found) => ({
+        table: `${found.schema}.${found.table}`,
+        'rls enabled': found.rlsEnabled ? 'yes' : 'NO',
+        forced: found.rlsForced ? 'yes' : 'no',
+        policies: found.policies,
+      })),
+    );
+    check.offending(problems);
+    expect(problems, `tenant tables outside ${schema} that RLS does not protect`).toEqual([]);
   });
 });
 

@@ -59,6 +59,19 @@ describe('sabotage: RLS flags and coverage (CE-23)', () => {
     expect(statusOf('ce23.rls.clauses.enabled')).toBe('passed');
   });
 
+  test('a tenant table in another schema without RLS fails ce23.rls.other-schemas', async () => {
+    await runCe23Sabotage({ sql: 'other-schema-without-rls.sql', mustFail: ['ce23.rls.other-schemas'] });
+  });
+
+  test('clean negative: the same table with RLS, FORCE and a policy passes ce23.rls.other-schemas', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+    });
+    await applySabotage(db.url, 'other-schema-with-rls.sql');
+    const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
+    expect(outcome.checks.find((check) => check.id === 'ce23.rls.other-schemas')?.status).toBe('passed');
+  });
+
   test('a new tenant table without RLS is discovered, synthesised, and fails ce23.rls.invoices.*', async () => {
     await runCe23Sabotage({
       sql: 'new-tenant-table-without-rls.sql',
