@@ -50,8 +50,11 @@ export interface TenancyConfig {
    * the FORCE checks report "not applicable" with that reason.
    */
   readonly forceRlsTables?: readonly string[];
-  /** The plan's manual cross-tenant test (CE-23 task 5), reproduced as a test. */
-  readonly crossTenantProbe: CrossTenantProbe;
+  /**
+   * The plan's manual cross-tenant test (CE-23 task 5), reproduced as a test with ids free in the
+   * target. Left out, that check is not applicable (the generated probes still cover every table).
+   */
+  readonly crossTenantProbe?: CrossTenantProbe;
   /**
    * Security changes of the run's pending migrations (a widened policy or grant, RLS or FORCE turned
    * off, a dropped restrictive policy) that are intended, each with why. `object` as the CE-23
