@@ -1,0 +1,47 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { seedVolume } from '../../../fixtures/volume-seed.ts';
+import { connectClient } from '../../../helpers/database-connection.ts';
+import gateConfig from '../../../gate.config.ts';
+import { runGate, type GateOutcome } from '../../support/run-gate.ts';
+import { createScratchDatabase } from '../../support/scratch-database.ts';
+
+export const CE26 = 'suites/ce26-performance.test.ts';
+
+/**
+ * Volume for the sabotage cases: enough that the largest table (alerts) is past the Seq Scan
+ * threshold (10 000 rows) and a tenant's share is small enough for an index, small enough to seed in
+ * about a second.
+ */
+const SABOTAGE_VOLUME = { tenants: 20, largestTableRows: 60_000 } as const;
+
+/**
+ * Clones the migrated template, seeds volume into it, applies `sql` (a file under `test/sabotage/`)
+ * as superuser, then runs the real gate's CE-26 suite against it. `during` runs while the gate does
+ * (e.g. to hold a connection open). One call at a time per file: runGate sets process.env.
+ */
+export async function runCe26Case(
+  sql: string,
+  during?: (url: string) => Promise<AsyncDisposable>,
+): Promise<GateOutcome> {
+  await using db = await createScratchDatabase(inject('adminUrl'), { template: inject('templateDatabase') });
+  await seedVolume(db.url, {
+    schema: gateConfig.schema,
+    tenantKey: gateConfig.tenancy.tenantKey,
+    tenantTable: gateConfig.tenancy.tenantTable,
+    ...SABOTAGE_VOLUME,
+  });
+  if (sql !== '') {
+    const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+    const client = await connectClient(db.url);
+    try {
+      await client.query(await fs.readFile(path.join(root, sql), 'utf8'));
+    } finally {
+      await client.end();
+    }
+  }
+  await using _held = during === undefined ? null : await during(db.url);
+  return await runGate({ databaseUrl: db.url, files: [CE26] });
+}

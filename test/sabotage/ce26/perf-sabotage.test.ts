@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'vitest';
+import { connectClient } from '../../../helpers/database-connection.ts';
+import { expectChecksFailed } from '../../support/run-gate.ts';
+import { runCe26Case } from './ce26-sabotage-case.ts';
+
+const ce26Failures = (failed: readonly string[]) => failed.filter((id) => id.startsWith('ce26.'));
+
+describe('sabotage: performance (CE-26)', () => {
+  test('control: the reference schema on seeded volume fails no CE-26 check', async () => {
+    const outcome = await runCe26Case('');
+    expect(ce26Failures(outcome.failed)).toEqual([]);
+    const ids = outcome.checks.map((check) => check.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'ce26.perf.query.projects-of-tenant',
+        'ce26.perf.query.document-with-clauses',
+        'ce26.perf.query.analysis-with-alerts',
+        'ce26.perf.query.list.alerts',
+        'ce26.perf.rls-overhead.list.alerts',
+        'ce26.perf.index-usage',
+        'ce26.perf.connection-leaks',
+      ]),
+    );
+    expect(outcome.checks.filter((check) => check.status === 'passed').length).toBeGreaterThan(30);
+  });
+
+  test('clean negative: a policy function wrapped as (SELECT f()) runs once (InitPlan) and stays passing', async () => {
+    const outcome = await runCe26Case('ce26/initplan-policy-function.sql');
+    expect(ce26Failures(outcome.failed)).toEqual([]);
+  });
+
+  test('the FK indexes of alerts dropped fail the alerts queries (Seq Scan of a large table)', async () => {
+    const outcome = await runCe26Case('ce26/alerts-fk-indexes-dropped.sql');
+    expectChecksFailed(outcome, ['ce26.perf.query.list.alerts', 'ce26.perf.query.analysis-with-alerts']);
+    expect(ce26Failures(outcome.failed).every((id) => id.includes('alerts'))).toBe(true);
+  });
+
+  test('a policy calling a volatile function per row fails the RLS overhead of alerts', async () => {
+    const outcome = await runCe26Case('ce26/volatile-policy-function.sql');
+    expectChecksFailed(outcome, ['ce26.perf.rls-overhead.list.alerts', 'ce26.perf.query.list.alerts']);
+    expect(outcome.readiness).toContain('ce26.perf.rls-overhead.list.alerts');
+  });
+
+  test('a gate connection left idle in transaction fails ce26.perf.connection-leaks', async () => {
+    const outcome = await runCe26Case('', async (url) => {
+      const client = await connectClient(url, { applicationName: 'migration-gate leaky helper' });
+      await client.query('BEGIN');
+      await client.query('SELECT 1');
+      return { [Symbol.asyncDispose]: () => client.end() };
+    });
+    expectChecksFailed(outcome, ['ce26.perf.connection-leaks']);
+    expect(ce26Failures(outcome.failed)).toEqual(['ce26.perf.connection-leaks']);
+  });
+});
