@@ -17,7 +17,8 @@ function isProviderName(name: string): name is ProviderName {
 
 /** Picks a provider by name (`embedded` by default); an unknown name is a one-sentence error. */
 export function createProvider(settings: ProviderSettings): DatabaseProvider {
-  const name = settings.provider ?? 'embedded';
+  // An empty MIGRATION_GATE_PROVIDER= means the default, as an unset one does.
+  const name = settings.provider === undefined || settings.provider === '' ? 'embedded' : settings.provider;
   if (!isProviderName(name)) {
     throw new GateError(`Unknown database provider "${name}"; use one of: ${PROVIDER_NAMES.join(', ')}.`);
   }

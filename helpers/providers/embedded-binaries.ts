@@ -27,7 +27,7 @@ export async function embeddedServerVersion(): Promise<{
     binaries = await import(packageName);
   } catch (error) {
     throw new GateError(
-      `The embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${packageName}) are not installed; run npm ci, or use --provider url with DATABASE_URL.`,
+      `The embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${packageName}) are not installed; run npm ci, or set MIGRATION_GATE_PROVIDER=url with DATABASE_URL.`,
       { cause: error },
     );
   }

@@ -17,21 +17,23 @@ const log = progressLog('migration-gate local');
  * or url selects another), migrated and seeded, stopped and deleted when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const config = await loadRunConfig(project);
+  const config = await exitOnGateError('migration-gate local', () => loadRunConfig(project));
   const major = process.env['MIGRATION_GATE_PG_MAJOR'];
-  if (process.env['MIGRATION_GATE_PROVIDER'] === 'url' && process.env['MIGRATION_GATE_THROWAWAY'] !== '1') {
-    // The local flow commits migrations and fixtures: never into a database someone may still need.
-    throw new GateError(
-      'The local project migrates and commits fixture rows into its database; with MIGRATION_GATE_PROVIDER=url set MIGRATION_GATE_THROWAWAY=1 to confirm DATABASE_URL is a throw-away database, or gate it non-destructively with --project staging.',
-    );
-  }
-  const provider = createProvider({
-    ...(process.env['MIGRATION_GATE_PROVIDER'] === undefined
-      ? {}
-      : { provider: process.env['MIGRATION_GATE_PROVIDER'] }),
-    ...(process.env['DATABASE_URL'] === undefined ? {} : { databaseUrl: process.env['DATABASE_URL'] }),
-    ...(major === undefined ? {} : { embeddedMajorVersion: Number(major) }),
-    log,
+  const provider = await exitOnGateError('migration-gate local', async () => {
+    if (process.env['MIGRATION_GATE_PROVIDER'] === 'url' && process.env['MIGRATION_GATE_THROWAWAY'] !== '1') {
+      // The local flow commits migrations and fixtures: never into a database someone may still need.
+      throw new GateError(
+        'The local project migrates and commits fixture rows into its database; with MIGRATION_GATE_PROVIDER=url set MIGRATION_GATE_THROWAWAY=1 to confirm DATABASE_URL is a throw-away database, or gate it non-destructively with --project staging.',
+      );
+    }
+    return createProvider({
+      ...(process.env['MIGRATION_GATE_PROVIDER'] === undefined
+        ? {}
+        : { provider: process.env['MIGRATION_GATE_PROVIDER'] }),
+      ...(process.env['DATABASE_URL'] === undefined ? {} : { databaseUrl: process.env['DATABASE_URL'] }),
+      ...(major === undefined ? {} : { embeddedMajorVersion: Number(major) }),
+      log,
+    });
   });
   // Older runs' dumps go before this run writes its own (MIGRATION_GATE_KEEP_BACKUPS, default 1).
   const retention = await exitOnGateError('migration-gate local', () =>
