@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { JsonValue } from '../../reports/json-value.ts';
 import {
@@ -7,6 +8,7 @@ import {
   readKeyColumn,
   type TenantKeyTable,
 } from './fresh-key-values.ts';
+import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
 import { SynthesisCatalog } from './synthesis-shape.ts';
 
 /** One row of a configured scenario (the plan's manual probe, the cascade test), by table. */
@@ -35,7 +37,9 @@ export interface FreshScenarioOptions {
  * column) and every table's primary-key values — with values that are free in the target, so a staging
  * database that already holds the plan's `11111111-…` tenants cannot turn the scenario into a
  * duplicate-key failure. The configured rows stay the template: a value is replaced by the same fresh
- * value wherever it appears (a child's `tenant_id` follows its parent's `id`), other columns are kept.
+ * value wherever it appears (a child's `tenant_id` follows its parent's `id`), other columns are kept —
+ * except a text value of a single-column UNIQUE column that the target already holds (a tenant's
+ * unique name), which gets a random suffix.
  *
  * @example
  * ```ts
@@ -84,6 +88,17 @@ export async function freshScenarioRows<V extends JsonValue>(
     const [replacement] = await freshKeyValues(client, [place], 1);
     if (replacement !== undefined) substitutions[value] = replacement;
   }
+  for (const { table, row } of template) {
+    for (const column of await uniqueTextColumns(client, options.schema, table)) {
+      const value = row[column];
+      if (typeof value !== 'string' || value in substitutions) continue;
+      const taken = await client.query(
+        `SELECT 1 FROM ${qualifiedName(options.schema, table)} WHERE ${quoteIdent(column)}::text = $1 LIMIT 1`,
+        [value],
+      );
+      if ((taken.rowCount ?? 0) > 0) substitutions[value] = `${value} ${randomBytes(4).toString('hex')}`;
+    }
+  }
   const rows = template.map(({ table, row }) => ({
     table,
     row: Object.fromEntries(
@@ -96,4 +111,20 @@ export async function freshScenarioRows<V extends JsonValue>(
     ) as Readonly<Record<string, V>>,
   }));
   return { rows, substitutions };
+}
+
+/** Text columns with a single-column, non-partial UNIQUE index or constraint (the primary key aside). */
+async function uniqueTextColumns(client: pg.ClientBase, schema: string, table: string): Promise<string[]> {
+  const result = await client.query<{ name: string }>(
+    `SELECT a.attname AS name
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+       JOIN pg_type t ON t.oid = a.atttypid
+      WHERE n.nspname = $1 AND c.relname = $2 AND i.indisunique AND NOT i.indisprimary
+        AND i.indnatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL AND t.typcategory = 'S'`,
+    [schema, table],
+  );
+  return result.rows.map((row) => row.name);
 }
