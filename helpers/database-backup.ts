@@ -64,10 +64,20 @@ async function toolVersion(tool: string): Promise<string> {
 /** Ledger of the dumps written into a backup directory, one JSON line each (see backup-retention.ts). */
 export const BACKUP_LEDGER = '.migration-gate-backups.jsonl';
 
-/** One line of the ledger: a gate run that started, or a dump that was written. */
+/**
+ * One line of the ledger: a gate run that started (`pid`: the Vitest main process, where globalSetup
+ * runs), or a dump that was written (`pid` / `ppid` of the writer: a test worker's parent is that
+ * main process, which ties the dump to its run even while other runs share the directory).
+ */
 export type BackupLedgerEntry =
-  | { readonly kind: 'run'; readonly runId: string; readonly startedAt: string }
-  | { readonly kind: 'file'; readonly path: string; readonly writtenAt: string };
+  | { readonly kind: 'run'; readonly runId: string; readonly startedAt: string; readonly pid?: number }
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly writtenAt: string;
+      readonly pid?: number;
+      readonly ppid?: number;
+    };
 
 /** The backup directory, created or tightened to 0700: dumps hold every row of the database. */
 export async function ensurePrivateDirectory(directory: string): Promise<void> {
@@ -75,9 +85,37 @@ export async function ensurePrivateDirectory(directory: string): Promise<void> {
   await fs.chmod(directory, 0o700);
 }
 
-/** Appends one entry to the directory's ledger (O_APPEND: lines from concurrent writers stay whole). */
+const LOCK_STALE_MS = 30_000;
+
+/**
+ * Runs `work` holding the ledger's lock file, so a run rewriting the ledger (retention) never drops a
+ * line another process appends meanwhile. A lock older than 30 s is a killed holder's and is taken over.
+ */
+export async function withLedgerLock<T>(directory: string, work: () => Promise<T>): Promise<T> {
+  const lock = path.join(directory, `${BACKUP_LEDGER}.lock`);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await (await fs.open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      if (age > LOCK_STALE_MS || attempt > 1_500) await fs.rm(lock, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lock, { force: true });
+  }
+}
+
+/** Appends one entry to the directory's ledger, under its lock. */
 export async function appendToLedger(directory: string, entry: BackupLedgerEntry): Promise<void> {
-  await fs.appendFile(path.join(directory, BACKUP_LEDGER), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  await withLedgerLock(directory, () =>
+    fs.appendFile(path.join(directory, BACKUP_LEDGER), `${JSON.stringify(entry)}\n`, { mode: 0o600 }),
+  );
 }
 
 /**
@@ -95,7 +133,13 @@ export async function createBackup(url: string, directory: string, label: string
   // Created 0600 before pg_dump opens it: pg_dump truncates and keeps the mode, whatever the umask.
   await fs.writeFile(file, '', { mode: 0o600 });
   await fs.chmod(file, 0o600);
-  await appendToLedger(directory, { kind: 'file', path: file, writtenAt: writtenAt.toISOString() });
+  await appendToLedger(directory, {
+    kind: 'file',
+    path: file,
+    writtenAt: writtenAt.toISOString(),
+    pid: process.pid,
+    ppid: process.ppid,
+  });
   const started = performance.now();
   try {
     await run('pg_dump', ['--format=custom', '--blobs', '--no-password', `--file=${file}`], {

@@ -41,6 +41,26 @@ export async function sourceFingerprint(sourceDir: string): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes half-made copies whose copying process is gone (a run killed while it copied). */
+async function removeAbandonedCopies(cacheRoot: string): Promise<void> {
+  const names = await fs.readdir(cacheRoot).catch(() => []);
+  for (const name of names) {
+    const pid = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) {
+      await fs.rm(path.join(cacheRoot, name), { recursive: true, force: true });
+    }
+  }
+}
+
 async function isComplete(dir: string): Promise<boolean> {
   return fs
     .access(path.join(dir, COMPLETE_MARKER))
@@ -87,6 +107,7 @@ export async function ensureBinaryCache(options: BinaryCacheOptions): Promise<st
     if (await isComplete(entry)) return entry;
     await fs.mkdir(cacheRoot, { recursive: true, mode: 0o755 });
     await fs.chmod(cacheRoot, 0o755).catch(() => undefined);
+    await removeAbandonedCopies(cacheRoot);
     const temp = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
       await copyInto(temp, sourceDir);

@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   BACKUP_LEDGER,
-  appendToLedger,
   ensurePrivateDirectory,
+  withLedgerLock,
   type BackupLedgerEntry,
 } from '../database-backup.ts';
 import { GateError } from '../gate-error.ts';
@@ -78,10 +78,36 @@ function expiry(directory: string, keepRuns: number): string {
   return `deleted when ${when} using ${directory} starts (${KEEP_BACKUPS_ENV}=${keepRuns} keeps the last ${keepRuns} run${keepRuns === 1 ? '' : 's'})`;
 }
 
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+type RunEntry = Extract<BackupLedgerEntry, { kind: 'run' }>;
+type FileEntry = Extract<BackupLedgerEntry, { kind: 'file' }>;
+
+/**
+ * The run a dump belongs to: the latest run started before it whose process wrote it or is the
+ * writer's parent (a test worker); failing that, the latest run started before it.
+ */
+function ownerOf(file: FileEntry, runsByStart: readonly RunEntry[]): RunEntry | undefined {
+  const before = runsByStart.filter((run) => run.startedAt <= file.writtenAt);
+  const own = before.filter(
+    (run) => run.pid !== undefined && (run.pid === file.pid || run.pid === file.ppid),
+  );
+  return own.at(-1) ?? before.at(-1);
+}
+
 /**
  * Registers a gate run in its backup directory (made 0700) and deletes the dumps of runs older than
- * the last `keepRuns` (this one included). Only dumps the ledger lists are ever deleted, so a
- * directory shared with other files loses nothing else.
+ * the last `keepRuns` (this one included). A run whose process is still alive keeps its dumps
+ * whatever its age: runs sharing a directory never delete each other's backups mid-run. Only dumps
+ * the ledger lists are ever deleted, so a directory shared with other files loses nothing else.
  *
  * @example
  * const retention = await startBackupRun('backups', 1);
@@ -90,35 +116,43 @@ function expiry(directory: string, keepRuns: number): string {
 export async function startBackupRun(
   directory: string,
   keepRuns: number,
-  now: Date = new Date(),
+  options: { readonly now?: Date; readonly pid?: number } = {},
 ): Promise<BackupRetentionRecord> {
   const absolute = path.resolve(directory);
   await ensurePrivateDirectory(absolute);
-  const startedAt = now.toISOString();
-  const runId = `${startedAt}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  await appendToLedger(absolute, { kind: 'run', runId, startedAt });
-  const ledger = await readLedger(absolute);
-  const runs = ledger
-    .flatMap((entry) => (entry.kind === 'run' ? [entry] : []))
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const kept = runs.slice(-keepRuns);
-  const cutoff = kept[0]?.startedAt ?? startedAt;
+  const startedAt = (options.now ?? new Date()).toISOString();
+  const pid = options.pid ?? process.pid;
+  const runId = `${startedAt}-${pid}-${randomBytes(3).toString('hex')}`;
   const removed: string[] = [];
-  for (const entry of ledger) {
-    if (entry.kind !== 'file' || entry.writtenAt >= cutoff) continue;
-    const existed = await fs
-      .access(entry.path)
-      .then(() => true)
-      .catch(() => false);
-    await fs.rm(entry.path, { force: true });
-    if (existed) removed.push(entry.path);
-  }
-  const survivors = ledger.filter((entry) =>
-    entry.kind === 'run' ? entry.startedAt >= cutoff : entry.writtenAt >= cutoff,
-  );
-  // Rewritten beside and renamed over, so a reader never sees half a ledger.
-  const temp = path.join(absolute, `${BACKUP_LEDGER}.${process.pid}.tmp`);
-  await fs.writeFile(temp, survivors.map((entry) => `${JSON.stringify(entry)}\n`).join(''), { mode: 0o600 });
-  await fs.rename(temp, path.join(absolute, BACKUP_LEDGER));
+  await withLedgerLock(absolute, async () => {
+    const ledger = [...(await readLedger(absolute)), { kind: 'run', runId, startedAt, pid } as const];
+    const runs = ledger
+      .flatMap((entry) => (entry.kind === 'run' ? [entry] : []))
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const latest = new Set(runs.slice(-keepRuns));
+    const kept = new Set(runs.filter((run) => latest.has(run) || run.runId === runId || alive(run.pid)));
+    const survivors: BackupLedgerEntry[] = [];
+    for (const entry of ledger) {
+      const owner = entry.kind === 'file' ? ownerOf(entry, runs) : undefined;
+      const expired = entry.kind === 'run' ? !kept.has(entry) : owner === undefined || !kept.has(owner);
+      if (!expired) {
+        survivors.push(entry);
+        continue;
+      }
+      if (entry.kind !== 'file') continue;
+      const existed = await fs
+        .access(entry.path)
+        .then(() => true)
+        .catch(() => false);
+      await fs.rm(entry.path, { force: true });
+      if (existed) removed.push(entry.path);
+    }
+    // Rewritten beside and renamed over, so a reader never sees half a ledger.
+    const temp = path.join(absolute, `${BACKUP_LEDGER}.${process.pid}.tmp`);
+    await fs.writeFile(temp, survivors.map((entry) => `${JSON.stringify(entry)}\n`).join(''), {
+      mode: 0o600,
+    });
+    await fs.rename(temp, path.join(absolute, BACKUP_LEDGER));
+  });
   return { directory: absolute, keepRuns, expires: expiry(absolute, keepRuns), removed };
 }

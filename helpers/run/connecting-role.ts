@@ -12,6 +12,8 @@ export interface RolePowers {
   readonly schemaUsage: boolean;
   /** Tables of the schema the role cannot SELECT from, schema-qualified, in name order. */
   readonly unreadableTables: readonly string[];
+  /** Sequences of the schema the role cannot SELECT from (pg_dump reads each one's state). */
+  readonly unreadableSequences: readonly string[];
 }
 
 /** Reads the connecting role's powers over `schema` and the application role `appRole`. */
@@ -38,21 +40,24 @@ export async function readRolePowers(
   );
   const row = role.rows[0];
   if (row === undefined) throw new GateError('The connecting role is not in pg_roles; check DATABASE_URL.');
-  const tables = await client.query<{ name: string }>(
-    `SELECT format('%I.%I', n.nspname, c.relname) AS name
+  const unreadable = await client.query<{ name: string; kind: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind::text AS kind
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'S')
         AND NOT has_table_privilege(c.oid, 'SELECT')
       ORDER BY c.relname`,
     [schema],
   );
+  const named = (kinds: readonly string[]): string[] =>
+    unreadable.rows.filter((relation) => kinds.includes(relation.kind)).map((relation) => relation.name);
   return {
     role: row.role,
     superuser: row.superuser,
     bypassRls: row.bypass_rls,
     memberOfAppRole: row.member,
     schemaUsage: row.schema_usage,
-    unreadableTables: tables.rows.map((table) => table.name),
+    unreadableTables: named(['r', 'p']),
+    unreadableSequences: named(['S']),
   };
 }
 
@@ -60,7 +65,7 @@ export async function readRolePowers(
  * What the role lacks for the staging gate and the statements that grant it; empty when it may run.
  * A superuser may do everything. Otherwise: BYPASSRLS (the isolation tests seed tenants that FORCE
  * ROW LEVEL SECURITY would hide, and pg_dump must see every row), membership in the application
- * role (`SET LOCAL ROLE`), and SELECT on every table (backup and the "nothing changed" fingerprint).
+ * role (`SET LOCAL ROLE`), and SELECT on every table and sequence (backup, "nothing changed" fingerprint).
  */
 export function missingPowers(
   powers: RolePowers,
@@ -83,11 +88,15 @@ export function missingPowers(
     missing.push(`USAGE on schema ${quoteIdent(schema)}`);
     fixes.push(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${role};`);
   }
-  if (powers.unreadableTables.length > 0) {
-    const shown = powers.unreadableTables.slice(0, 3).join(', ');
-    const more = powers.unreadableTables.length > 3 ? ', …' : '';
-    missing.push(`SELECT on ${powers.unreadableTables.length} table(s) (${shown}${more})`);
-    fixes.push(`GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} TO ${role};`);
+  const lists = [
+    { names: powers.unreadableTables, noun: 'table', all: 'TABLES' },
+    { names: powers.unreadableSequences, noun: 'sequence', all: 'SEQUENCES' },
+  ];
+  for (const { names, noun, all } of lists) {
+    if (names.length === 0) continue;
+    const more = names.length > 3 ? ', …' : '';
+    missing.push(`SELECT on ${names.length} ${noun}(s) (${names.slice(0, 3).join(', ')}${more})`);
+    fixes.push(`GRANT SELECT ON ALL ${all} IN SCHEMA ${quoteIdent(schema)} TO ${role};`);
   }
   return { missing, fixes };
 }

@@ -80,6 +80,17 @@ describe('binary cache for the embedded server', () => {
     expect(fs.readdirSync(cacheRoot)).toEqual([path.basename(entries[0] ?? '')]);
   });
 
+  test('a half-made copy left by a killed run is removed; one still being made by a live run is not', async () => {
+    const cacheRoot = path.join(privateDir(), 'cache');
+    fs.mkdirSync(path.join(cacheRoot, 'pg-15.99-0123456789abcdef.tmp-999999999-abcd1234', 'bin'), {
+      recursive: true,
+    });
+    const live = `pg-15.99-0123456789abcdef.tmp-${process.pid}-abcd1234`;
+    fs.mkdirSync(path.join(cacheRoot, live));
+    const entry = await ensureBinaryCache({ sourceDir: fakeInstallation(), cacheRoot, version: '15.99' });
+    expect(fs.readdirSync(cacheRoot).sort()).toEqual([path.basename(entry), live].sort());
+  });
+
   test('other binaries (another build of the same version) get another entry', async () => {
     const cacheRoot = path.join(privateDir(), 'cache');
     const sourceDir = fakeInstallation();

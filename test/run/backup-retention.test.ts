@@ -16,20 +16,26 @@ function backupDir(): string {
   return path.join(parent, 'backups');
 }
 
-/** A run that starts at `minute` and writes one dump (as createBackup records it). */
+/** A pid no process has (above any pid_max): a run that has finished. */
+const FINISHED = 999_999_000;
+
+/** A run that starts at `minute` as process `pid` and writes one dump (as createBackup records it). */
 async function run(
   directory: string,
   minute: number,
   keep: number,
+  pid: number = FINISHED + minute,
 ): Promise<{ file: string; removed: readonly string[] }> {
-  const startedAt = new Date(Date.UTC(2026, 0, 1, 0, minute));
-  const retention = await startBackupRun(directory, keep, startedAt);
+  const now = new Date(Date.UTC(2026, 0, 1, 0, minute));
+  const retention = await startBackupRun(directory, keep, { now, pid });
   const file = path.join(directory, `gate_run${minute}.dump`);
   fs.writeFileSync(file, 'dump', { mode: 0o600 });
   await appendToLedger(directory, {
     kind: 'file',
     path: file,
-    writtenAt: new Date(startedAt.getTime() + 1000).toISOString(),
+    writtenAt: new Date(now.getTime() + 1000).toISOString(),
+    pid: pid + 100_000,
+    ppid: pid,
   });
   return { file, removed: retention.removed };
 }
@@ -60,11 +66,22 @@ describe('backup retention (MIGRATION_GATE_KEEP_BACKUPS)', () => {
     expect(fs.readFileSync(path.join(directory, BACKUP_LEDGER), 'utf8')).not.toContain('run1.dump');
   });
 
+  test('a run still in progress keeps its dumps, however many runs started after it', async () => {
+    const directory = backupDir();
+    // This test process stands for a long staging run that is still going.
+    const running = await run(directory, 1, 1, process.pid);
+    const second = await run(directory, 2, 1);
+    const third = await run(directory, 3, 1);
+    expect(second.removed).toEqual([]);
+    expect(third.removed).toEqual([second.file]);
+    expect(fs.existsSync(running.file)).toBe(true);
+  });
+
   test('the directory is made 0700 (also when it existed, wider) and the record says where and when', async () => {
     const directory = backupDir();
     fs.mkdirSync(directory, { mode: 0o755 });
     fs.chmodSync(directory, 0o755);
-    const retention = await startBackupRun(directory, 3);
+    const retention = await startBackupRun(directory, 3, { pid: FINISHED });
     expect(fs.statSync(directory).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(directory, BACKUP_LEDGER)).mode & 0o777).toBe(0o600);
     expect(retention).toEqual({
@@ -73,7 +90,7 @@ describe('backup retention (MIGRATION_GATE_KEEP_BACKUPS)', () => {
       removed: [],
       expires: `deleted when the 3rd gate run after this one using ${directory} starts (MIGRATION_GATE_KEEP_BACKUPS=3 keeps the last 3 runs)`,
     });
-    expect((await startBackupRun(directory, 1)).expires).toBe(
+    expect((await startBackupRun(directory, 1, { pid: FINISHED })).expires).toBe(
       `deleted when the next gate run using ${directory} starts (MIGRATION_GATE_KEEP_BACKUPS=1 keeps the last 1 run)`,
     );
   });

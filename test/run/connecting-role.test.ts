@@ -77,6 +77,16 @@ describe('the staging gate checks the connecting role first', () => {
     await asSuperuser('DROP TABLE public.late_table');
   });
 
+  test('a sequence without SELECT (pg_dump reads it) is named with its own GRANT', async () => {
+    await asSuperuser('CREATE SEQUENCE public.invoice_numbers');
+    await expect(checkAs(LOGIN)).rejects.toThrow(
+      `lacks SELECT on 1 sequence(s) (public.invoice_numbers), which the staging gate needs (or connect as a superuser); as a superuser run: GRANT SELECT ON ALL SEQUENCES IN SCHEMA "public" TO "${LOGIN}";`,
+    );
+    await asSuperuser(`GRANT SELECT ON ALL SEQUENCES IN SCHEMA "public" TO ${quoteIdent(LOGIN)}`);
+    await expect(checkAs(LOGIN)).resolves.toMatchObject({ unreadableSequences: [] });
+    await asSuperuser('DROP SEQUENCE public.invoice_numbers');
+  });
+
   test('a superuser passes without any grant', async () => {
     await expect(checkAs('postgres')).resolves.toMatchObject({ superuser: true });
   });
