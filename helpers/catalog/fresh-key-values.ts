@@ -89,25 +89,33 @@ function randomBigInt(low: bigint, high: bigint): bigint {
   return low + (random % span);
 }
 
-/** Integer candidates: above the largest value in use, below the smallest, and anywhere in range. */
+/**
+ * Integer candidates, most natural first: above the largest value in use, anywhere positive in range,
+ * below the smallest value in use, then negative (a CHECK may refuse those; the database decides).
+ */
 function integerCandidates(
   range: readonly [bigint, bigint],
   used: { min: bigint; max: bigint } | null,
 ): string[] {
   const [low, high] = range;
-  const out: bigint[] = [];
   const spread = 1_000_000n;
-  for (let i = 0; i < 16; i += 1) {
-    if (used !== null && used.max < high) {
-      out.push(randomBigInt(used.max + 1n, used.max + spread < high ? used.max + spread : high));
-    }
-    if (used !== null && used.min > low) {
-      out.push(randomBigInt(used.min - spread > low ? used.min - spread : low, used.min - 1n));
-    }
-    out.push(randomBigInt(1n, high));
-    out.push(randomBigInt(1n, 1000n));
-    out.push(randomBigInt(low, -1n));
-  }
+  const batch = (make: () => bigint | null): bigint[] =>
+    Array.from({ length: 16 }, make).filter((value): value is bigint => value !== null);
+  const out = [
+    ...batch(() =>
+      used !== null && used.max < high
+        ? randomBigInt(used.max + 1n, used.max + spread < high ? used.max + spread : high)
+        : null,
+    ),
+    ...batch(() => randomBigInt(1n, high)),
+    ...batch(() => randomBigInt(1n, 1000n)),
+    ...batch(() =>
+      used !== null && used.min > low
+        ? randomBigInt(used.min - spread > low ? used.min - spread : low, used.min - 1n)
+        : null,
+    ),
+    ...batch(() => randomBigInt(low, -1n)),
+  ];
   return out.map(String);
 }
 
