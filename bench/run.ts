@@ -5,8 +5,10 @@
 import path from 'node:path';
 import gateConfig from '../gate.config.ts';
 import { seedDatabase } from '../fixtures/index.ts';
+import { seedVolume } from '../fixtures/volume-seed.ts';
 import { connectClient } from '../helpers/database-connection.ts';
 import { takeSnapshot } from '../helpers/database-snapshot.ts';
+import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../helpers/providers/embedded-provider.ts';
 import { createScratchDatabase } from '../test/support/scratch-database.ts';
@@ -78,6 +80,56 @@ try {
   const [one, ten] = snapshotMs;
   if (one !== undefined && ten !== undefined)
     record('fingerprint time ratio 10x / 1x', (ten / one).toFixed(1));
+
+  // CE-26 volume seeding against the floor: a bare INSERT … SELECT generate_series of the same row
+  // count into the same (largest) table, constant values, triggers off, rolled back.
+  {
+    await using db = await createScratchDatabase(server.url, { prefix: 'bench_volume' });
+    await new Migrator({ databaseUrl: db.url, directory }).migrate();
+    const volume = await seedVolume(db.url, {
+      schema: gateConfig.schema,
+      tenantKey: gateConfig.tenancy.tenantKey,
+      tenantTable: gateConfig.tenancy.tenantTable,
+      ...gateConfig.performance?.volume,
+    });
+    const largest = volume.largestTable ?? 'missing';
+    const largestRows = volume.inserted[largest] ?? 0;
+    record('volume seed: rows (largest table)', `${volume.totalRows} (${largest}: ${largestRows})`);
+    record(
+      'volume seed: insert time',
+      `${ms(volume.insertMs)} (${Math.round(volume.rowsPerSecond)} rows/s), ANALYZE ${ms(volume.analyzeMs)}`,
+    );
+    const client = await connectClient(db.url);
+    try {
+      const sample = await client.query<Record<string, unknown>>(
+        `SELECT * FROM ${qualifiedName(gateConfig.schema, largest)} LIMIT 1`,
+      );
+      const row = sample.rows[0] ?? {};
+      const columns = Object.keys(row).filter((column) => row[column] !== null && column !== 'id');
+      await client.query('BEGIN');
+      await client.query('SET LOCAL session_replication_role = replica');
+      const [, bareMs] = await timed(() =>
+        client.query(
+          `INSERT INTO ${qualifiedName(gateConfig.schema, largest)} (${columns.map(quoteIdent).join(', ')})
+           SELECT ${columns.map((column) => `(SELECT ${quoteIdent(column)} FROM ${qualifiedName(gateConfig.schema, largest)} LIMIT 1)`).join(', ')}
+             FROM generate_series(1, $1::int)`,
+          [largestRows],
+        ),
+      );
+      await client.query('ROLLBACK');
+      record(
+        `bare INSERT … SELECT generate_series of ${largestRows} rows into ${largest}`,
+        `${ms(bareMs)} (${Math.round(largestRows / (bareMs / 1000))} rows/s)`,
+      );
+      const [, volumeSnap] = await timed(() => takeSnapshot(client));
+      record(
+        `fingerprint at volume (${volume.totalRows} rows)`,
+        `${ms(volumeSnap)} (${Math.round(volume.totalRows / (volumeSnap / 1000))} rows/s)`,
+      );
+    } finally {
+      await client.end();
+    }
+  }
 } finally {
   await server.stop();
 }

@@ -7,6 +7,7 @@ import { document, escapeInline, formatDuration, inlineCode, table } from './mar
 import { renderAccessMatrix } from './render-access-matrix.ts';
 import { renderFailure } from './render-check-details.ts';
 import { renderInventories, summariseInventories } from './render-inventory.ts';
+import { renderPerfChart } from './render-perf-chart.ts';
 import { READINESS_FILE } from './report-files.ts';
 import { renderTarget } from './render-target.ts';
 import { countChecks, gateLabel, sectionStatus } from './verdict.ts';
@@ -114,6 +115,7 @@ export function renderCeReport(ce: CeSection, model: EvidenceModel, evaluation: 
     renderInventories(checks),
     matrix === null ? null : `## Access matrix\n\n${matrix}`,
     renderMetrics(checks),
+    ce === 'CE-26' ? renderPerfChart(checks) : null,
     failures.length === 0 ? null : `## Failures\n\n${failures.map(renderFailure).join('\n\n')}`,
     renderNotApplicable(checks),
     renderSkipped(checks),

@@ -8,6 +8,7 @@ import { provideBackupRetention } from '../../helpers/run/provide-backup-retenti
 import { backupDirectory } from '../support/gate-settings.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { seedDatabase } from '../../fixtures/bulk-seed.ts';
+import { seedConfiguredVolume } from '../../fixtures/volume-seed.ts';
 import { loadRunConfig } from './run-config.ts';
 
 const log = progressLog('migration-gate local');
@@ -50,7 +51,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
       apply: true,
       log,
       // A throw-away database: committed fixture tenants give every suite real rows to read.
-      seed: (url) => seedDatabase(url, { schema, tenants: fixtures.tenants, seed: fixtures.seed }),
+      // CE-26 volume (config.performance.volume) on top of the fixtures; the fixture counts are what CE-22 judges.
+      seed: async (url) => {
+        const fixtureRows = await seedDatabase(url, {
+          schema,
+          tenants: fixtures.tenants,
+          seed: fixtures.seed,
+        });
+        await seedConfiguredVolume(url, config, log);
+        return fixtureRows;
+      },
     });
     provideBackupRetention(project, retention);
   } catch (error) {
