@@ -17,8 +17,8 @@ import { gateSettings } from './support/gate-settings.ts';
 // pending migrations changed policies, grants and RLS flags.
 const settings = gateSettings();
 const { schema, tenancy } = settings;
-// Read loosely: the audit table is optional for schemas without an audit trail.
-const auditTable: string | undefined = (settings.integrity as { readonly auditTable?: string }).auditTable;
+// Optional: a schema without an audit trail makes the append-only check not applicable.
+const auditTable = settings.integrity.auditTable;
 const bookkeeping = [VERSION_TABLE, HISTORY_TABLE];
 const pool = await suitePool();
 const catalog = await (async () => {
