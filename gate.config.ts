@@ -124,7 +124,8 @@ export default defineGateConfig({
       },
     ],
   },
-  fixtures: { seed: 20260108, tenants: 4 },
+  // The reference schema's own hand-written factories; other schemas get catalog-synthesised fixtures.
+  fixtures: { seed: 20260108, tenants: 4, factories: './fixtures/reference-factories.ts' },
   // CE-26 task 2, the plan's three queries with its budgets; each also runs as the owner for the RLS overhead.
   performance: {
     queries: [

@@ -152,8 +152,11 @@ export interface GateConfig {
      * (or `0`) is before the first migration. Left out: the version before the last migration.
      */
     readonly rollbackTarget?: string;
-    /** A row written before the CE-27 rollback, which must survive it (the plan's 'Rollback Test' tenant). */
-    readonly rollbackProbe: { readonly table: string; readonly row: Readonly<Record<string, string>> };
+    /**
+     * A row written before the CE-27 rollback, which must survive it (the plan's 'Rollback Test' tenant).
+     * Left out, the cycle judges the rows already there (the fixtures, or staging's own data).
+     */
+    readonly rollbackProbe?: { readonly table: string; readonly row: Readonly<Record<string, string>> };
   };
   readonly tenancy: TenancyConfig;
   readonly foreignKeys: {
@@ -199,6 +202,12 @@ export interface GateConfig {
     readonly seed: number;
     /** Tenants seeded into the throw-away database of the `local` project. */
     readonly tenants: number;
+    /**
+     * A module (path relative to the config file) whose default export commits the schema's own
+     * hand-written fixtures: `async (url, { schema, tenants, seed }) => …`. Left out, fixtures are
+     * synthesised from the catalog (any schema).
+     */
+    readonly factories?: string;
   };
   readonly gates: {
     readonly definitions: readonly GateDefinition[];

@@ -16,7 +16,8 @@ export interface RollbackCycleOptions {
   readonly schema: string;
   /** Version to roll back to (`none`/`0`: before the first); default the version before the last migration. */
   readonly target?: string | undefined;
-  readonly probe: { readonly table: string; readonly row: Readonly<Record<string, string>> };
+  /** A row written before the rollback that must survive it; left out, only the existing rows are judged. */
+  readonly probe?: { readonly table: string; readonly row: Readonly<Record<string, string>> } | undefined;
   readonly backupDirectory: string;
   readonly label: string;
 }
@@ -82,15 +83,17 @@ function notRun(reason: string): { readonly ok: 'not-run'; readonly reason: stri
 const notReached = { ok: false, error: 'not reached: an earlier step failed' } as const;
 
 async function countProbe(client: pg.Client, options: RollbackCycleOptions): Promise<number | null> {
+  const probe = options.probe;
+  if (probe === undefined) return null;
   const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
-    qualifiedName(options.schema, options.probe.table),
+    qualifiedName(options.schema, probe.table),
   ]);
   if (exists.rows[0]?.present !== true) return null;
-  const columns = Object.keys(options.probe.row);
+  const columns = Object.keys(probe.row);
   const where = columns.map((column, index) => `${quoteIdent(column)} = $${index + 1}`).join(' AND ');
   const result = await client.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM ${qualifiedName(options.schema, options.probe.table)} WHERE ${where}`,
-    Object.values(options.probe.row),
+    `SELECT count(*)::text AS n FROM ${qualifiedName(options.schema, probe.table)} WHERE ${where}`,
+    Object.values(probe.row),
   );
   return Number(result.rows[0]?.n ?? 0);
 }
@@ -143,13 +146,16 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
     rehearseRestore(backup.value.path, options.sourceUrl, async (mirror) => {
       const client = await connectClient(mirror.url);
       try {
-        const columns = Object.keys(options.probe.row);
+        const probe = options.probe;
         const before = await attempt(async () => {
-          await client.query(
-            `INSERT INTO ${qualifiedName(options.schema, options.probe.table)} (${columns.map(quoteIdent).join(', ')})
-             VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})`,
-            Object.values(options.probe.row),
-          );
+          if (probe !== undefined) {
+            const columns = Object.keys(probe.row);
+            await client.query(
+              `INSERT INTO ${qualifiedName(options.schema, probe.table)} (${columns.map(quoteIdent).join(', ')})
+               VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})`,
+              Object.values(probe.row),
+            );
+          }
           return takeSnapshot(client);
         });
         record = { ...record, before };

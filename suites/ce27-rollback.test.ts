@@ -116,7 +116,8 @@ describe(`CE-27 rollback cycle on an isolated copy (to ${cycle.target} and forwa
       .filter((table) => table.after === null && created.has(bareName(table.table)))
       .map((table) => table.table);
     const kept = dataOnly(before).tables.filter((table) => !created.has(bareName(table.table)));
-    const probeExpected = !created.has(settings.migrations.rollbackProbe.table);
+    const probe = settings.migrations.rollbackProbe;
+    const probeExpected = probe !== undefined && !created.has(probe.table);
     check.measureAll({
       probeRows: after.probeRows,
       tablesCompared: kept.length,

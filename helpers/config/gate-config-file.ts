@@ -55,8 +55,11 @@ export async function loadGateConfigFile(file: string): Promise<GateConfig> {
     );
   }
   const directory = path.resolve(path.dirname(file), exported.migrations.directory);
-  // A plain object (no defineGateConfig) gets the same defaults.
-  return defineGateConfig({ ...exported, migrations: { ...exported.migrations, directory } });
+  const config = defineGateConfig({ ...exported, migrations: { ...exported.migrations, directory } });
+  const factories = config.fixtures.factories;
+  return factories === undefined
+    ? config
+    : { ...config, fixtures: { ...config.fixtures, factories: path.resolve(path.dirname(file), factories) } };
 }
 
 /** The least the rest of the gate reads before validation proper: an object with migrations and tenancy. */

@@ -7,7 +7,7 @@ import { exitOnGateError } from '../../helpers/run/exit-on-gate-error.ts';
 import { provideBackupRetention } from '../../helpers/run/provide-backup-retention.ts';
 import { backupDirectory } from '../support/gate-settings.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
-import { seedDatabase } from '../../fixtures/bulk-seed.ts';
+import { seedFixtures } from '../../fixtures/seed-fixtures.ts';
 import { seedConfiguredVolume } from '../../fixtures/volume-seed.ts';
 import { loadRunConfig } from './run-config.ts';
 
@@ -43,7 +43,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A server that does not start is one sentence and exit 1, not a stack.
   const database = await exitOnGateError('migration-gate local', () => provider.start());
   try {
-    const { schema, fixtures } = config;
     await prepareGateRun({
       project,
       database,
@@ -53,11 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // A throw-away database: committed fixture tenants give every suite real rows to read.
       // CE-26 volume (config.performance.volume) on top of the fixtures; the fixture counts are what CE-22 judges.
       seed: async (url) => {
-        const fixtureRows = await seedDatabase(url, {
-          schema,
-          tenants: fixtures.tenants,
-          seed: fixtures.seed,
-        });
+        const fixtureRows = await seedFixtures(url, config, log);
         await seedConfiguredVolume(url, config, log);
         return fixtureRows;
       },
