@@ -2,12 +2,16 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-/** A temp copy of the reference migrations, to edit or extend in a test; removed on dispose. */
+/**
+ * A temp copy of a migrations directory (default: the reference `migrations/`), to edit or extend in a
+ * test; removed on dispose.
+ */
 export async function copyMigrations(
   changes: Readonly<Record<string, string | null>> = {},
+  from = 'migrations',
 ): Promise<{ readonly directory: string } & AsyncDisposable> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-migrations-'));
-  await fs.cp(path.resolve('migrations'), directory, { recursive: true });
+  await fs.cp(path.resolve(from), directory, { recursive: true });
   for (const [file, content] of Object.entries(changes)) {
     const target = path.join(directory, file);
     if (content === null) await fs.rm(target);
