@@ -204,6 +204,12 @@ describe('CE-26 performance: benchmark queries as the application role under RLS
 });
 
 describe('CE-26 performance: RLS overhead (application role vs owner with the tenant filter explicit)', () => {
+  if (perf === undefined) {
+    test('RLS overhead of the benchmark queries (none configured)', ({ task, skip }) => {
+      const check = defineCheck(task, { id: checkId('CE-26', 'perf', 'rls-overhead'), ce: 'CE-26' });
+      notApplicable({ skip }, check, NO_CONFIG);
+    });
+  }
   for (const benchmark of benchmarks) {
     test(`${benchmark.name}: RLS costs at most ${maxRatio}x the owner's time`, async ({ task, skip }) => {
       const check = defineCheck(task, {
