@@ -2,6 +2,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { compareSnapshots, takeSnapshot } from '../helpers/database-snapshot.ts';
 import { defineCheck } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
+import { gateSettings } from './support/gate-settings.ts';
 
 const run = inject('gateRun');
 const pool = await suitePool();
@@ -14,7 +15,7 @@ describe('CE-20 zero data loss: the gate left the database as it found it', () =
     const check = defineCheck(task, { id: 'ce20.post-run.unchanged', ce: 'CE-20' });
     const client = await pool.connect();
     try {
-      const now = await takeSnapshot(client);
+      const now = await takeSnapshot(client, gateSettings().schema);
       const difference = compareSnapshots(run.baseline, now);
       check.measureAll({
         tables: now.tables.length,

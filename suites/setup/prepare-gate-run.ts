@@ -84,7 +84,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
   try {
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     log(`database ${redactUrl(url)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
-    const preflight = await takeSnapshot(client);
+    const preflight = await takeSnapshot(client, options.config.schema);
     const securityBefore = await takeSecuritySnapshot(client, options.config.schema); // CE-23 policy/grant diff
     const backup = await step('pre-migration backup (pg_dump)', log, () =>
       createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
@@ -95,7 +95,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
       log: (line) => log(`  ${line}`),
     });
     const dryRun = await step('dry run of pending migrations', log, () => migrator.dryRun());
-    const afterDryRun = compareSnapshots(preflight, await takeSnapshot(client));
+    const afterDryRun = compareSnapshots(preflight, await takeSnapshot(client, options.config.schema));
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
     const seeded: GateRunRecord['seeded'] =
       options.seed === undefined
@@ -106,7 +106,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
         : migrate.ok === true
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
-    const baseline = await takeSnapshot(client);
+    const baseline = await takeSnapshot(client, options.config.schema);
     const versionNow = await readVersion(client);
     const record: GateRunRecord = {
       project: project.name,
