@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { seedVolume } from '../../../fixtures/volume-seed.ts';
 import { connectClient } from '../../../helpers/database-connection.ts';
 import gateConfig from '../../../gate.config.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
 
 export const CE26 = 'suites/ce26-performance.test.ts';
 
@@ -17,22 +17,39 @@ export const CE26 = 'suites/ce26-performance.test.ts';
  */
 const SABOTAGE_VOLUME = { tenants: 20, largestTableRows: 60_000 } as const;
 
-/**
- * Clones the migrated template, seeds volume into it, applies `sql` (a file under `test/sabotage/`)
- * as superuser, then runs the real gate's CE-26 suite against it. `during` runs while the gate does
- * (e.g. to hold a connection open). One call at a time per file: runGate sets process.env.
- */
-export async function runCe26Case(
-  sql: string,
-  during?: (url: string) => Promise<AsyncDisposable>,
-): Promise<GateOutcome> {
-  await using db = await createScratchDatabase(inject('adminUrl'), { template: inject('templateDatabase') });
+// Seeded once per file, then cloned per case (CREATE DATABASE … TEMPLATE copies files).
+let volumeTemplate: Promise<ScratchDatabase> | undefined;
+afterAll(async () => {
+  if (volumeTemplate !== undefined) await (await volumeTemplate).drop();
+});
+
+async function seededTemplate(): Promise<ScratchDatabase> {
+  const db = await createScratchDatabase(inject('adminUrl'), {
+    template: inject('templateDatabase'),
+    prefix: 'mg_ce26_volume',
+  });
   await seedVolume(db.url, {
     schema: gateConfig.schema,
     tenantKey: gateConfig.tenancy.tenantKey,
     tenantTable: gateConfig.tenancy.tenantTable,
     ...SABOTAGE_VOLUME,
   });
+  return db;
+}
+
+/**
+ * Clones the migrated template with volume seeded into it, applies `sql` (a file under
+ * `test/sabotage/`) as superuser, then runs the real gate's CE-26 suite against it. `during` runs
+ * while the gate does (e.g. to hold a connection open). One call at a time per file: runGate sets
+ * process.env.
+ */
+export async function runCe26Case(
+  sql: string,
+  during?: (url: string) => Promise<AsyncDisposable>,
+): Promise<GateOutcome> {
+  volumeTemplate ??= seededTemplate();
+  const template = await volumeTemplate;
+  await using db = await createScratchDatabase(inject('adminUrl'), { template: template.name });
   if (sql !== '') {
     const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
     const client = await connectClient(db.url);
