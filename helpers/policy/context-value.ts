@@ -127,6 +127,13 @@ export function classifyValue(node: AstNode | undefined, scope: ValueScope, dept
       return value === undefined ? OTHER : classifyValue(value, scope, depth);
     }
     case 'A_Expr': {
+      // A claim of a JSON setting (`current_setting('request.jwt.claims')::json ->> 'tenant_id'`).
+      const op = nameParts(node, 'name').join('.');
+      if (stringField(node, 'kind') === 'AEXPR_OP' && (op === '->>' || op === '->' || op === '#>>')) {
+        const source = classifyValue(nodeField(node, 'lexpr'), scope, depth);
+        const path = nodeField(node, 'rexpr');
+        return source.kind === 'context' && path !== undefined && isConstant(path) ? CONTEXT : OTHER;
+      }
       if (stringField(node, 'kind') !== 'AEXPR_NULLIF') return OTHER;
       // NULLIF(ctx, '') is ctx or NULL; NULL matches no row.
       const left = classifyValue(nodeField(node, 'lexpr'), scope, depth);

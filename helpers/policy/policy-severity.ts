@@ -48,3 +48,11 @@ export function judgeFindings(
     return { ...finding, severity: override.severity, overrideReason: override.reason };
   });
 }
+
+/** Overrides that name a table the analysis did not judge (renamed, dropped, a typo): stale config. */
+export function staleOverrides(
+  overrides: readonly PolicyFindingOverride[],
+  tables: readonly string[],
+): readonly PolicyFindingOverride[] {
+  return overrides.filter((entry) => entry.table !== '*' && !tables.includes(entry.table));
+}

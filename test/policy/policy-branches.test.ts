@@ -58,6 +58,10 @@ describe('scoped comparisons (no finding)', () => {
     ['OR of two scoped branches', `(${SCOPED} OR ((tenant_id = ${CTX}) AND is_public))`],
     ['OR inside an AND that is scoped', `(${SCOPED} AND (is_public OR (owner = CURRENT_USER)))`],
     ['qualified column', `(docs.tenant_id = ${CTX})`],
+    [
+      'a claim of a JSON setting',
+      "(tenant_id = (((current_setting('app.current_tenant'::text, true))::json ->> 'tenant_id'::text))::uuid)",
+    ],
   ])('%s', (_name, using) => {
     expect(rules([policy(using, using)])).toEqual([]);
   });

@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { runGate } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../support/scratch-database.ts';
@@ -50,6 +53,45 @@ describe('sabotage: policies whose parsed expression lets rows through (CE-23 po
         outcome.checks.find((check) => check.id === analysisOf(table))?.status,
         `${table} policy analysis`,
       ).toBe('passed');
+    }
+  });
+
+  test('a severity override with its reason turns the row-attribute finding into a warning: the check passes', async () => {
+    const reason = 'archived projects are published to every tenant on purpose';
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mg-policy-override-'));
+    const config = path.join(dir, 'gate.config.ts');
+    await fs.writeFile(
+      config,
+      [
+        `import base from ${JSON.stringify(path.resolve('gate.config.ts'))};`,
+        'export default {',
+        '  ...base,',
+        `  migrations: { ...base.migrations, directory: ${JSON.stringify(path.resolve('migrations'))} },`,
+        '  tenancy: {',
+        '    ...base.tenancy,',
+        `    policyFindings: [{ table: 'projects', rule: 'row-attribute-branch', severity: 'warning', reason: ${JSON.stringify(reason)} }],`,
+        '  },',
+        '};',
+      ].join('\n'),
+    );
+    try {
+      await using db = await createScratchDatabase(inject('adminUrl'), {
+        template: inject('templateDatabase'),
+        prefix: 'mg_ce23_override',
+      });
+      await applySabotage(db.url, 'policy-or-row-attribute.sql');
+      const outcome = await runGate({
+        databaseUrl: db.url,
+        files: ['suites/ce23-policy-analysis.test.ts'],
+        env: { MIGRATION_GATE_CONFIG: config },
+      });
+      expect(outcome.checks.find((check) => check.id === analysisOf('projects'))?.status).toBe('passed');
+      expect(outcome.checks.find((check) => check.id === 'ce23.policy-analysis.rules')?.status).toBe(
+        'passed',
+      );
+      // Without the override the same database fails the check (the case above): the override decided it.
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
     await runCe23Sabotage({
       sql: 'permissive-using-true.sql',
       mustFail: [
+        // The parsed policy has an unscoped branch: the policy analysis names it too.
+        'ce23.rls.alerts.policy-analysis',
         'ce23.rls.alerts.select-own-tenant',
         'ce23.rls.alerts.select-other-tenant',
         'ce23.rls.alerts.update-other-tenant',
@@ -23,6 +25,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
     await runCe23Sabotage({
       sql: 'insert-with-check-true.sql',
       mustFail: [
+        // The parsed policy has an unscoped branch: the policy analysis names it too.
+        'ce23.rls.stakeholders.policy-analysis',
         'ce23.rls.stakeholders.insert-other-tenant',
         'ce23.rls.stakeholders.insert-no-tenant',
         'ce23.rls.stakeholders.other-tenant-unchanged',
@@ -36,6 +40,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
     await runCe23Sabotage({
       sql: 'missing-setting-fallback.sql',
       mustFail: [
+        // The parsed policy has an unscoped branch: the policy analysis names it too.
+        'ce23.rls.users.policy-analysis',
         'ce23.rls.users.select-no-tenant',
         'ce23.rls.users.insert-no-tenant',
         'ce23.rls.users.update-no-tenant',
@@ -49,6 +55,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
       sql: 'update-with-check-true.sql',
       // WITH CHECK (true) on a permissive policy: the catalog check names it too.
       mustFail: [
+        // The parsed policy has an unscoped branch: the policy analysis names it too.
+        'ce23.rls.wbs_items.policy-analysis',
         'ce23.rls.wbs_items.update-move-to-other-tenant',
         'ce23.rls.wbs_items.policies-keyed-on-tenant',
       ],
@@ -59,6 +67,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
     await runCe23Sabotage({
       sql: 'delete-using-true.sql',
       mustFail: [
+        // The parsed policy has an unscoped branch: the policy analysis names it too.
+        'ce23.rls.projects.policy-analysis',
         'ce23.rls.projects.delete-other-tenant',
         'ce23.rls.projects.delete-no-tenant',
         'ce23.rls.projects.policies-keyed-on-tenant',
@@ -70,6 +80,8 @@ describe('sabotage: weakened policies (CE-23)', () => {
     await runCe23Sabotage({
       sql: 'update-using-true.sql',
       mustFail: [
+        // The parsed policy has an unscoped branch: the policy analysis names it too.
+        'ce23.rls.analyses.policy-analysis',
         'ce23.rls.analyses.update-other-tenant',
         'ce23.rls.analyses.update-no-tenant',
         'ce23.rls.analyses.policies-keyed-on-tenant',
