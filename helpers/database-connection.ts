@@ -20,6 +20,15 @@ function clientConfig(url: string, options: ConnectOptions): pg.ClientConfig {
   };
 }
 
+/**
+ * Server messages in English on this session, when the connecting role may set `lc_messages` (a
+ * superuser; others keep the server's language and the guard keeps the statement from failing). Probes
+ * decide refusals by SQLSTATE first; where they also read the message (which table refused), it must
+ * not depend on the server's locale.
+ */
+export const ENGLISH_MESSAGES_SQL = `SELECT set_config('lc_messages', 'C', false)
+  WHERE (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)`;
+
 /** Connects one client, turning every connection failure into a one-sentence GateError. */
 export async function connectClient(url: string, options: ConnectOptions = {}): Promise<pg.Client> {
   const target = parseDatabaseUrl(url);
@@ -28,6 +37,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
   client.on('error', () => undefined);
   try {
     await client.connect();
+    await client.query(ENGLISH_MESSAGES_SQL);
     return client;
   } catch (error) {
     await client.end().catch(() => undefined);
@@ -43,6 +53,8 @@ export async function connectPool(
   const target = parseDatabaseUrl(url);
   const pool = new pg.Pool({ ...clientConfig(url, options), max: options.max ?? 4 });
   pool.on('error', () => undefined);
+  // Queued before any query of the borrower: pg runs a client's queries in order.
+  pool.on('connect', (client) => void client.query(ENGLISH_MESSAGES_SQL).catch(() => undefined));
   try {
     const client = await pool.connect();
     client.release();
