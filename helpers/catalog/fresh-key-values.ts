@@ -119,8 +119,8 @@ function integerCandidates(
   return out.map(String);
 }
 
-/** Text candidates: samples of every pattern a CHECK names, then random strings of several lengths and alphabets. */
-function textCandidates(facts: readonly KeyColumnFacts[]): string[] {
+/** Text candidates (random, so unique keys hold): samples of every pattern a CHECK names, then random strings of several lengths and alphabets. */
+export function textCandidates(facts: readonly KeyColumnFacts[]): string[] {
   const out: string[] = [];
   const patterns = facts.flatMap((fact) => fact.checks.flatMap(patternsInCheck));
   for (const pattern of patterns) for (let i = 0; i < 24; i += 1) out.push(patternSample(pattern));
@@ -141,7 +141,7 @@ function textCandidates(facts: readonly KeyColumnFacts[]): string[] {
 }
 
 /** Those of `candidates` (in order) that every CHECK of `fact` accepts (a CHECK passes on true or NULL). */
-async function acceptedByChecks(
+export async function acceptedByChecks(
   client: pg.ClientBase,
   fact: KeyColumnFacts,
   candidates: readonly string[],

@@ -149,11 +149,14 @@ export class IsolationSession {
     return this.#synthesiser.insertRow(table, row, { keep: true });
   }
 
-  /** `INSERT INTO table (…) SELECT … FROM jsonb_populate_record(…, $1)`: one statement for any row. */
+  /**
+   * `INSERT INTO table (…) OVERRIDING SYSTEM VALUE SELECT … FROM jsonb_populate_record(…, $1)`: one
+   * statement for any row, including a tenant key that is GENERATED ALWAYS AS IDENTITY.
+   */
   insertSql(table: string, row: Readonly<Record<string, JsonValue>>): string {
     const name = qualifiedName(this.#schema, table);
     const list = Object.keys(row).map(quoteIdent).join(', ');
-    return `INSERT INTO ${name} (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::${name}, $1::jsonb)`;
+    return `INSERT INTO ${name} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM jsonb_populate_record(NULL::${name}, $1::jsonb)`;
   }
 
   /** Rolls the whole session back. */

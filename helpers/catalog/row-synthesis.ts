@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { errorMessage } from '../gate-error.ts';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
 import type { JsonValue } from '../../reports/json-value.ts';
-import { SynthesisCatalog, type SynthesisShape } from './synthesis-shape.ts';
+import { acceptedByChecks, readKeyColumn, textCandidates, type KeyColumnFacts } from './fresh-key-values.ts';
+import { SynthesisCatalog, type SynthesisColumn, type SynthesisShape } from './synthesis-shape.ts';
 import { synthesiseValue } from './synthesised-value.ts';
 
 /** A synthesised row (as stored, when it was inserted), or why none could be made. */
@@ -84,6 +86,7 @@ export class RowSynthesiser {
   readonly #schema: string;
   readonly #tenancy: SynthesisTenancy;
   readonly #catalog: SynthesisCatalog;
+  readonly #columnFacts = new Map<string, KeyColumnFacts | null>();
   #savepoints = 0;
 
   constructor(client: pg.ClientBase, schema: string, tenancy: SynthesisTenancy) {
@@ -166,7 +169,9 @@ export class RowSynthesiser {
     const sql =
       columns.length === 0
         ? `INSERT INTO ${name} AS t DEFAULT VALUES RETURNING to_jsonb(t.*) AS row`
-        : `INSERT INTO ${name} AS t (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::${name}, $1::jsonb)
+        : // A fresh tenant id goes into the key even when it is GENERATED ALWAYS AS IDENTITY.
+          `INSERT INTO ${name} AS t (${list}) OVERRIDING SYSTEM VALUE
+           SELECT ${list} FROM jsonb_populate_record(NULL::${name}, $1::jsonb)
            RETURNING to_jsonb(t.*) AS row`;
     const savepoint = `mg_synthesis_${(this.#savepoints += 1)}`;
     await this.#client.query(`SAVEPOINT ${savepoint}`);
@@ -289,9 +294,45 @@ export class RowSynthesiser {
       if (column.name in values || column.filledByDatabase || !column.notNull) continue;
       const value = synthesiseValue(column, checks, attempt);
       if (!value.ok) return { ok: false, reason: `${schema}.${table}: ${value.reason}` };
-      values[column.name] = value.value;
+      values[column.name] = await this.#checkedText(schema, table, column, value.value);
     }
     return { ok: true, row: values };
+  }
+
+  /**
+   * A text value its column's own CHECKs accept (a pattern, an e-mail shape, a length), verified by the
+   * database: the synthesised value when it passes, else the first of other candidates that does. When
+   * none does, the value stays and the insert reports the CHECK that refused it.
+   */
+  async #checkedText(
+    schema: string,
+    table: string,
+    column: SynthesisColumn,
+    value: JsonValue,
+  ): Promise<JsonValue> {
+    if (column.category !== 'S' || column.enumLabels.length > 0 || typeof value !== 'string') return value;
+    const key = `${schema}.${table}.${column.name}`;
+    if (!this.#columnFacts.has(key)) {
+      this.#columnFacts.set(key, await readKeyColumn(this.#client, { schema, table, column: column.name }));
+    }
+    const facts = this.#columnFacts.get(key) ?? null;
+    if (facts === null || facts.checks.length === 0) return value;
+    const hex = randomBytes(6).toString('hex');
+    const shaped = [`${column.name}-${hex}@example.com`, `${hex}@example.com`, hex];
+    const candidates = [value, ...shaped, ...textCandidates([facts])].filter(
+      (candidate) => facts.maxLength === null || candidate.length <= facts.maxLength,
+    );
+    // A CHECK may raise on some input instead of returning false: keep the transaction usable.
+    const savepoint = `mg_synthesis_${(this.#savepoints += 1)}`;
+    await this.#client.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const accepted = await acceptedByChecks(this.#client, facts, candidates);
+      await this.#client.query(`RELEASE SAVEPOINT ${savepoint}`);
+      return accepted[0] ?? value;
+    } catch {
+      await this.#client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      return value;
+    }
   }
 
   async #parentRow(
