@@ -601,7 +601,7 @@ describe("CE-23 the plan's manual cross-tenant isolation test, as a test", () =>
         for (const row of [tenantA, tenantB]) {
           const columns = Object.keys(row).map(quoteIdent).join(', ');
           await client.query(
-            `INSERT INTO ${tenants} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${tenants}, $1::jsonb)`,
+            `INSERT INTO ${tenants} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM jsonb_populate_record(NULL::${tenants}, $1::jsonb)`,
             [JSON.stringify(row)],
           );
         }
@@ -617,7 +617,7 @@ describe("CE-23 the plan's manual cross-tenant isolation test, as a test", () =>
       await setTenant(tenantA);
       const columns = lookup.map(quoteIdent).join(', ');
       await client.query(
-        `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
+        `INSERT INTO ${table} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
         [JSON.stringify(probeRow)],
       );
       await setTenant(tenantB);
