@@ -167,7 +167,8 @@ export default defineGateConfig({
       { id: 'gate4', title: 'Performance', sections: ['CE-26'] },
       { id: 'gate5', title: 'Rollback readiness', sections: ['CE-27'] },
     ],
-    required: ['gate1', 'gate2', 'gate3', 'gate5'],
+    // Gate 4 (CE-26) is required: GO on the reference schema with volume, NO-GO on its sabotage cases.
+    required: ['gate1', 'gate2', 'gate3', 'gate4', 'gate5'],
     mandatoryChecks: [
       'ce20.post-run.unchanged',
       'ce22.migrations.version',
