@@ -7,7 +7,9 @@ import type { PolicyFunction, ValueScope } from '../../helpers/policy/context-va
 import { loadPolicyParser } from '../../helpers/policy/policy-ast.ts';
 import { analyseTablePolicies, type PolicyFinding } from '../../helpers/policy/policy-analysis.ts';
 import { readPolicyCatalog } from '../../helpers/policy/policy-catalog.ts';
+import { probeLeak } from '../../helpers/policy/policy-leak-probe.ts';
 import { judgeFindings } from '../../helpers/policy/policy-severity.ts';
+import { connectClient } from '../../helpers/database-connection.ts';
 import { catalogDatabase } from '../catalog/catalog-database.ts';
 
 const SABOTAGE = path.resolve('test/sabotage/ce23');
@@ -81,4 +83,67 @@ describe('policy analysis on a real catalog', () => {
       },
     ]);
   });
+
+  test.each([
+    [
+      'policy-or-row-attribute.sql',
+      'projects',
+      'row-attribute-branch',
+      /rows of other tenants visible .* after planting status = archived on 1 row/,
+    ],
+    [
+      'policy-is-null-or.sql',
+      'bom_items',
+      'is-null-branch',
+      /rows visible to the application role with no tenant set/,
+    ],
+    [
+      'policy-coalesce-fallback.sql',
+      'clauses',
+      'setting-fallback',
+      /rows visible to the application role with no tenant set/,
+    ],
+  ] as const)(
+    '%s: a probe as the application role sees the %s leak of %s, and rolls it back',
+    async (file, table, rule, seen) => {
+      await loadPolicyParser();
+      // No archived project before the probe: only the row it plants can show the projects leak.
+      const sql =
+        (await fs.readFile(path.join(SABOTAGE, file), 'utf8')) +
+        "\nUPDATE public.projects SET status = 'active' WHERE status = 'archived';";
+      await using database = await catalogDatabase({ migrated: true, sql });
+      const { client } = database;
+      const catalog = await readPolicyCatalog(client, { schema, tables: [table], appRole: tenancy.appRole });
+      const scope: ValueScope = { tenantSetting: tenancy.tenantSetting, functions: new Map() };
+      const finding = analyseTablePolicies(
+        { table, tenantColumn: 'tenant_id', policies: catalog.policies },
+        scope,
+      ).find((candidate) => candidate.rule === rule);
+      expect(finding).toBeDefined();
+      if (finding === undefined) return;
+      const before = await client.query<{ digest: string }>(
+        `SELECT md5(string_agg(t::text, '' ORDER BY t::text)) AS digest FROM public.${table} t`,
+      );
+      const unset = await connectClient(database.db.url);
+      try {
+        await client.query('BEGIN');
+        await unset.query('BEGIN');
+        const probe = await probeLeak(
+          { main: client, unset },
+          { schema, table, tenantColumn: 'tenant_id' },
+          finding,
+          tenancy,
+        );
+        expect(probe.kind).toBe('confirmed');
+        expect(probe.detail).toMatch(seen);
+      } finally {
+        await client.query('ROLLBACK');
+        await unset.end();
+      }
+      const after = await client.query<{ digest: string }>(
+        `SELECT md5(string_agg(t::text, '' ORDER BY t::text)) AS digest FROM public.${table} t`,
+      );
+      expect(after.rows).toEqual(before.rows);
+    },
+  );
 });
