@@ -45,5 +45,14 @@ export function targetFromMetadata(metadata: unknown): TargetEvidence | null {
       durationMs: migration.durationMs,
     })),
     startedAt: metadata.startedAt,
+    backups:
+      metadata.backups === undefined
+        ? null
+        : {
+            directory: metadata.backups.directory,
+            keepRuns: metadata.backups.keepRuns,
+            expires: metadata.backups.expires,
+            removed: [...metadata.backups.removed],
+          },
   };
 }

@@ -83,6 +83,18 @@ export interface TargetEvidence {
   readonly migrationVersion: string | null;
   readonly migrations: readonly MigrationEvidence[];
   readonly startedAt: string;
+  /** Where the run's pg_dump backups are and when they go (since 1.3.0); null when the run says nothing. */
+  readonly backups?: BackupsEvidence | null;
+}
+
+/** The retention of the run's backups, as the run metadata recorded it. */
+export interface BackupsEvidence {
+  readonly directory: string;
+  readonly keepRuns: number;
+  /** A sentence: when this run's backups are deleted. */
+  readonly expires: string;
+  /** Older dumps the run deleted when it started. */
+  readonly removed: readonly string[];
 }
 
 export interface MigrationEvidence {

@@ -25,6 +25,14 @@ export function renderTarget(model: EvidenceModel): string {
     ['Connection (password redacted)', target.url],
     ['Server version', target.serverVersion],
     ['Migration version', target.migrationVersion ?? 'none (no version table)'],
+    ...(target.backups === undefined || target.backups === null
+      ? []
+      : [
+          [
+            'Backups',
+            `${inlineCode(target.backups.directory)} (directory 0700, dumps 0600); ${target.backups.expires}; ${target.backups.removed.length} older dump(s) removed at start`,
+          ],
+        ]),
   ];
   const migrations =
     target.migrations.length === 0

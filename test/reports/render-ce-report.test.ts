@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { renderCeReport } from '../../reports/render-ce-report.ts';
 import { evaluateGates } from '../../reports/verdict.ts';
-import { CHECKSUM, aCheck, aModel, failingRlsCheck, passingChecks, policy } from './evidence-fixtures.ts';
+import {
+  CHECKSUM,
+  aCheck,
+  aModel,
+  aTarget,
+  failingRlsCheck,
+  passingChecks,
+  policy,
+} from './evidence-fixtures.ts';
 
 const model = aModel({
   checks: [
@@ -120,5 +128,25 @@ describe('renderCeReport: not-applicable checks', () => {
     expect(text).toContain('| the config names no audit table |');
     expect(text).toContain('| ➖ not applicable | `ce25.integrity.audit.trigger` |');
     expect(text).not.toContain('## Skipped checks');
+  });
+});
+
+describe('renderCeReport: backups', () => {
+  test('say where the run keeps its pg_dump files and when they go', () => {
+    const withBackups = aModel({
+      target: {
+        ...aTarget(),
+        backups: {
+          directory: '/repo/backups',
+          keepRuns: 1,
+          expires: 'deleted when the next gate run using /repo/backups starts',
+          removed: ['local_pre_migration_1.dump'],
+        },
+      },
+    });
+    const text = renderCeReport('CE-20', withBackups, evaluateGates(withBackups, policy));
+    expect(text).toContain(
+      '| Backups | `/repo/backups` (directory 0700, dumps 0600); deleted when the next gate run using /repo/backups starts; 1 older dump(s) removed at start |',
+    );
   });
 });
