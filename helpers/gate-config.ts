@@ -198,6 +198,11 @@ export interface GateConfig {
     readonly insertProbeTables?: readonly string[];
     readonly linkages?: readonly LinkageExpectation[];
   };
+  /** pg_dump backups the gate writes (mode 0600 in a 0700 directory). */
+  readonly backups?: {
+    /** How many gate runs' backups the directory keeps; default 1 (MIGRATION_GATE_KEEP_BACKUPS wins). */
+    readonly keepRuns?: number;
+  };
   readonly fixtures: {
     readonly seed: number;
     /** Tenants seeded into the throw-away database of the `local` project. */
