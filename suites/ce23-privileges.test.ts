@@ -1,6 +1,11 @@
 import { describe, expect, inject, test } from 'vitest';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { HISTORY_TABLE, VERSION_TABLE } from '../helpers/migrations/migration-history.ts';
+import {
+  HISTORY_TABLE,
+  VERSION_TABLE,
+  bookkeepingSchemaOf,
+} from '../helpers/migrations/migration-history.ts';
+import { probeRewrites, REWRITE_COMMANDS } from '../helpers/privileges/append-only-probe.ts';
 import { readDefaultTableGrants } from '../helpers/privileges/default-privileges.ts';
 import { readUnpinnedDefinerFunctions } from '../helpers/privileges/definer-search-path.ts';
 import { readRoleReach } from '../helpers/privileges/role-reach.ts';
@@ -20,6 +25,8 @@ const { schema, tenancy } = settings;
 // Optional: a schema without an audit trail makes the append-only check not applicable.
 const auditTable = settings.integrity.auditTable;
 const bookkeeping = [VERSION_TABLE, HISTORY_TABLE];
+// Where the migrator keeps them, and the gate's schema (a tool like alembic writes its version there).
+const bookkeepingSchemas = [...new Set([bookkeepingSchemaOf(settings.migrations), schema])];
 const pool = await suitePool();
 const catalog = await (async () => {
   const client = await pool.connect();
@@ -32,12 +39,13 @@ const catalog = await (async () => {
       tenantColumns: new Map(discovered.map((t) => [t.table, t.tenantColumn])),
       tables,
       privileges: await readReachablePrivileges(client, schema, [...tables, ...audited], tenancy.appRole),
-      bookkeeping: [
-        ...(await readReachablePrivileges(client, 'public', bookkeeping, tenancy.appRole)),
-        ...(schema === 'public'
-          ? []
-          : await readReachablePrivileges(client, schema, bookkeeping, tenancy.appRole)),
-      ],
+      bookkeeping: (
+        await Promise.all(
+          bookkeepingSchemas.map((name) =>
+            readReachablePrivileges(client, name, bookkeeping, tenancy.appRole),
+          ),
+        )
+      ).flat(),
       defaults: await readDefaultTableGrants(client, schema, tenancy.appRole),
       definers: await readUnpinnedDefinerFunctions(client, tenancy.appRole),
       securityAfter: await takeSecuritySnapshot(client, schema),
@@ -133,7 +141,7 @@ describe('CE-23 privileges outside RLS, schema-wide', () => {
     ).toEqual([]);
   });
 
-  test(`${tenancy.appRole} has no privilege on the gate's bookkeeping tables (${bookkeeping.join(', ')})`, ({
+  test(`${tenancy.appRole} has no privilege on the gate's bookkeeping tables (${bookkeepingSchemas.flatMap((name) => bookkeeping.map((table) => `${name}.${table}`)).join(', ')})`, ({
     task,
     skip,
   }) => {
@@ -165,7 +173,7 @@ describe('CE-23 privileges outside RLS, schema-wide', () => {
     ).toEqual([]);
   });
 
-  test(`the audit table is append-only for ${tenancy.appRole} (no UPDATE, DELETE or TRUNCATE)`, ({
+  test(`the audit table is append-only for ${tenancy.appRole} (no UPDATE, DELETE or TRUNCATE)`, async ({
     task,
     skip,
   }) => {
@@ -187,6 +195,18 @@ describe('CE-23 privileges outside RLS, schema-wide', () => {
     expect(
       rewrites.map((p) => `${p.privilege}${p.column === null ? '' : ` (${p.column})`} via ${p.grantee}`),
       `${tenancy.appRole} can rewrite or erase the audit trail ${auditTable}; grant it SELECT, INSERT only`,
+    ).toEqual([]);
+    // The catalog says no; PostgreSQL must say so too (a superuser or owner application role is not refused).
+    const client = await pool.connect();
+    const attempts = await probeRewrites(
+      client,
+      { schema, table: auditTable, appRole: tenancy.appRole },
+      REWRITE_COMMANDS,
+    ).finally(() => client.release());
+    check.measure('attempts', Object.fromEntries(attempts.map((a) => [a.command, a.outcome])));
+    expect(
+      attempts.filter((a) => !a.refused).map((a) => `${a.command}: ${a.outcome}`),
+      `${tenancy.appRole} was not refused rewriting ${auditTable} (rolled back)`,
     ).toEqual([]);
   });
 });
