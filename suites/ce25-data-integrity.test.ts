@@ -309,10 +309,12 @@ describe('CE-25 data integrity: audit trail (rolled back)', () => {
       if (audit === undefined || actorSetting === undefined || auditColumns === undefined) {
         expect.fail('integrity.auditTable is set, so auditColumns and auditActorSetting must be set too');
       }
-      const tenantId = randomUUID();
+      let tenantId = '';
       const actor = randomUUID();
       const tenantColumn = tenantColumnOf.get(table) ?? tenancy.tenantKey;
       const outcome = await withRolledBack(pool, async (client) => {
+        // A tenant id of the key's own type that no row holds yet, as for the insert probes.
+        [tenantId = ''] = await freshTenantIds(client, schema, tenantTables, 1);
         const written = await insertAsApplication(client, schema, tenancy, tenantId, table, {
           setting: actorSetting,
           id: actor,
