@@ -29,6 +29,15 @@ describe('sabotage: performance (CE-26)', () => {
     expect(ce26Failures(outcome.failed)).toEqual([]);
   });
 
+  test('a tenant table without rows makes its list checks not applicable, not passed', async () => {
+    const outcome = await runCe26Case('ce26/empty-tenant-table.sql');
+    expect(ce26Failures(outcome.failed)).toEqual([]);
+    const statusOf = (id: string) => outcome.checks.find((check) => check.id === id)?.status;
+    expect(statusOf('ce26.perf.query.list.stakeholder_wbs_raci')).toBe('not-applicable');
+    expect(statusOf('ce26.perf.rls-overhead.list.stakeholder_wbs_raci')).toBe('not-applicable');
+    expect(statusOf('ce26.perf.query.list.alerts')).toBe('passed');
+  });
+
   test('the FK indexes of alerts dropped fail the alerts queries (Seq Scan of a large table)', async () => {
     const outcome = await runCe26Case('ce26/alerts-fk-indexes-dropped.sql');
     expectChecksFailed(outcome, ['ce26.perf.query.list.alerts', 'ce26.perf.query.analysis-with-alerts']);
