@@ -9,6 +9,7 @@ import { seedVolume } from '../fixtures/volume-seed.ts';
 import { connectClient } from '../helpers/database-connection.ts';
 import { takeSnapshot } from '../helpers/database-snapshot.ts';
 import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../helpers/providers/embedded-provider.ts';
 import { createScratchDatabase } from '../test/support/scratch-database.ts';
@@ -44,11 +45,12 @@ record('embedded server start + stop (median of 3)', ms(median(startStop)));
 const server = await new EmbeddedProvider({ database: 'bench' }).start();
 try {
   const directory = path.resolve(gateConfig.migrations.directory);
+  const bookkeepingSchema = bookkeepingSchemaOf(gateConfig.migrations);
   const volumes = [1, 10] as const;
   const snapshotMs: number[] = [];
   for (const factor of volumes) {
     await using db = await createScratchDatabase(server.url, { prefix: `bench_${factor}x` });
-    const migrator = new Migrator({ databaseUrl: db.url, directory });
+    const migrator = new Migrator({ databaseUrl: db.url, directory, bookkeepingSchema });
     if (factor === 1) {
       const [, dry] = await timed(() => migrator.dryRun());
       record('dry run 001-005 on an empty database', ms(dry));
@@ -85,7 +87,7 @@ try {
   // count into the same (largest) table, constant values, triggers off, rolled back.
   {
     await using db = await createScratchDatabase(server.url, { prefix: 'bench_volume' });
-    await new Migrator({ databaseUrl: db.url, directory }).migrate();
+    await new Migrator({ databaseUrl: db.url, directory, bookkeepingSchema }).migrate();
     const volume = await seedVolume(db.url, {
       schema: gateConfig.schema,
       tenantKey: gateConfig.tenancy.tenantKey,

@@ -9,6 +9,7 @@ interface CommonOptions extends TargetOptions {
   readonly migrations: string;
   readonly lockTimeout: string;
   readonly connectTimeout?: string;
+  readonly bookkeepingSchema: string;
 }
 
 function log(line: string): void {
@@ -28,6 +29,7 @@ function migratorFor(options: CommonOptions): Migrator {
     directory: options.migrations,
     log,
     lockTimeoutMs,
+    bookkeepingSchema: options.bookkeepingSchema,
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
   });
 }
@@ -48,6 +50,12 @@ function withCommonOptions(command: Command): Command {
     .option('--env <name>', 'read DATABASE_URL from .env.<name>')
     .addOption(new Option('--migrations <dir>', 'migrations directory').default('migrations'))
     .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run').default('60'))
+    .addOption(
+      new Option(
+        '--bookkeeping-schema <name>',
+        'schema of alembic_version and migration_gate_history',
+      ).default('public'),
+    )
     .option(
       '--connect-timeout <seconds>',
       "how long connecting may take (default: the URL's connect_timeout, else 5)",

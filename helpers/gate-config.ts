@@ -157,6 +157,11 @@ export interface GateConfig {
      * Left out, the cycle judges the rows already there (the fixtures, or staging's own data).
      */
     readonly rollbackProbe?: { readonly table: string; readonly row: Readonly<Record<string, string>> };
+    /**
+     * Schema of the migrator's bookkeeping tables (`alembic_version`, `migration_gate_history`),
+     * created when missing; e.g. `'gate_meta'` to keep tooling tables apart. Default `'public'`.
+     */
+    readonly bookkeepingSchema?: string;
   };
   readonly tenancy: TenancyConfig;
   readonly foreignKeys: {

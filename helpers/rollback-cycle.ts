@@ -4,7 +4,7 @@ import { createBackup } from './database-backup.ts';
 import { takeSnapshot, type DatabaseSnapshot } from './database-snapshot.ts';
 import { errorMessage } from './gate-error.ts';
 import { loadMigrations } from './migrations/migration-files.ts';
-import { readVersion } from './migrations/migration-history.ts';
+import { DEFAULT_BOOKKEEPING_SCHEMA, readVersion } from './migrations/migration-history.ts';
 import { Migrator, defaultRollbackTarget, type TimedMigration } from './migrations/migrator.ts';
 import { analyseSql } from './migrations/sql-analysis.ts';
 import { rehearseRestore } from './restore-rehearsal.ts';
@@ -20,6 +20,8 @@ export interface RollbackCycleOptions {
   readonly probe?: { readonly table: string; readonly row: Readonly<Record<string, string>> } | undefined;
   readonly backupDirectory: string;
   readonly label: string;
+  /** Schema of the migrator's bookkeeping tables on the source (and so on the copy); default `public`. */
+  readonly bookkeepingSchema?: string | undefined;
 }
 
 /** A step of the cycle: what it produced, why it failed, or why it was not run. */
@@ -160,7 +162,12 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
         });
         record = { ...record, before };
         if (before.ok !== true) return;
-        const migrator = new Migrator({ databaseUrl: mirror.url, directory: options.migrationsDirectory });
+        const bookkeepingSchema = options.bookkeepingSchema ?? DEFAULT_BOOKKEEPING_SCHEMA;
+        const migrator = new Migrator({
+          databaseUrl: mirror.url,
+          directory: options.migrationsDirectory,
+          bookkeepingSchema,
+        });
         const plan = await attempt(() => planCycle(migrator, target));
         record = { ...record, plan };
         if (plan.ok !== true) return;
@@ -188,7 +195,7 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
         }));
         const reapply = await attempt(async () => {
           const result = await migrator.migrate();
-          return { applied: result.applied, version: await readVersion(client) };
+          return { applied: result.applied, version: await readVersion(client, bookkeepingSchema) };
         });
         const afterReapply = reapply.ok === true ? await attempt(() => takeSnapshot(client)) : notReached;
         record = { ...record, afterRollback, reapply, afterReapply };

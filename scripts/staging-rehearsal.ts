@@ -13,6 +13,7 @@ import { seedDatabase } from '../fixtures/index.ts';
 import { connectClient } from '../helpers/database-connection.ts';
 import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../helpers/database-snapshot.ts';
 import { GateError, errorMessage } from '../helpers/gate-error.ts';
+import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { quoteIdent } from '../helpers/sql-identifier.ts';
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
   await new Migrator({
     databaseUrl: db.url,
     directory: path.resolve(gateConfig.migrations.directory),
+    bookkeepingSchema: bookkeepingSchemaOf(gateConfig.migrations),
     log,
   }).migrate();
   const counts = await seedDatabase(db.url, {

@@ -4,7 +4,7 @@ import { errorMessage } from '../helpers/gate-error.ts';
 import { loadMigrations } from '../helpers/migrations/migration-files.ts';
 import { validateMigrations, type MigrationValidation } from '../helpers/migrations/migration-validation.ts';
 import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
-import { readVersion } from '../helpers/migrations/migration-history.ts';
+import { bookkeepingSchemaOf, readVersion } from '../helpers/migrations/migration-history.ts';
 import { rehearseRestore } from '../helpers/restore-rehearsal.ts';
 import {
   defineCheck,
@@ -91,6 +91,7 @@ describe('CE-21 migration script preparation and validation', () => {
       const result = await new Migrator({
         databaseUrl: mirror.url,
         directory: migrationsDirectory(),
+        bookkeepingSchema: bookkeepingSchemaOf(gateSettings().migrations),
       }).migrate();
       check.measure(
         'applied',
@@ -98,7 +99,7 @@ describe('CE-21 migration script preparation and validation', () => {
       );
       const client = await connectClient(mirror.url);
       try {
-        reached = await readVersion(client);
+        reached = await readVersion(client, bookkeepingSchemaOf(gateSettings().migrations));
       } finally {
         await client.end();
       }

@@ -4,6 +4,7 @@ import { loadMigrations } from '../helpers/migrations/migration-files.ts';
 import {
   HISTORY_TABLE,
   VERSION_TABLE,
+  bookkeepingSchemaOf,
   readHistory,
   readVersion,
 } from '../helpers/migrations/migration-history.ts';
@@ -15,6 +16,7 @@ import { backupDirectory, gateSettings, migrationsDirectory } from './support/ga
 const run = inject('gateRun');
 const pool = await suitePool();
 const settings = gateSettings();
+const bookkeepingSchema = bookkeepingSchemaOf(settings.migrations);
 
 describe('CE-22 migration execution', () => {
   test('migrations executed without errors', ({ task, skip }) => {
@@ -49,7 +51,9 @@ describe('CE-22 migration execution', () => {
       expect.fail(`seeding the fixtures failed, so the data checks would read no rows: ${run.seeded.error}`);
     }
     // The gate's own bookkeeping rows are not fixtures: counted, they would pass a seed that wrote nothing.
-    const bookkeeping: readonly string[] = [VERSION_TABLE, HISTORY_TABLE];
+    // The seed counts the tables of the gate's schema; the bookkeeping tables are among them only there.
+    const bookkeeping: readonly string[] =
+      bookkeepingSchema === settings.schema ? [VERSION_TABLE, HISTORY_TABLE] : [];
     const seeded = Object.entries(run.seeded.value).filter(([table]) => !bookkeeping.includes(table));
     const rows = seeded.reduce((sum, [, n]) => sum + n, 0);
     const emptyTenantTables = settings.tenancy.tenantTables.filter(
@@ -68,8 +72,8 @@ describe('CE-22 migration execution', () => {
     const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.migrationVersion, ce: 'CE-22' });
     const client = await pool.connect();
     try {
-      const version = await readVersion(client);
-      const history = await readHistory(client);
+      const version = await readVersion(client, bookkeepingSchema);
+      const history = await readHistory(client, bookkeepingSchema);
       check.measureAll({ version, expected: settings.migrations.expectedVersion, applied: history.length });
       expect(version).toBe(settings.migrations.expectedVersion);
     } finally {
@@ -82,7 +86,7 @@ describe('CE-22 migration execution', () => {
     const files = new Map((await loadMigrations(migrationsDirectory())).map((file) => [file.version, file]));
     const client = await pool.connect();
     try {
-      const history = await readHistory(client);
+      const history = await readHistory(client, bookkeepingSchema);
       const drift = history
         .filter((record) => files.get(record.version)?.checksum !== record.checksum)
         .map((record) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, inject, test } from 'vitest';
 import { compareSnapshots, type DatabaseSnapshot } from '../helpers/database-snapshot.ts';
-import { HISTORY_TABLE, VERSION_TABLE } from '../helpers/migrations/migration-history.ts';
+import { bookkeepingSchemaOf, bookkeepingTableNames } from '../helpers/migrations/migration-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
 import { runRollbackCycle, type CycleStep } from '../helpers/rollback-cycle.ts';
 import {
@@ -22,10 +22,11 @@ const cycle = await runRollbackCycle({
   probe: settings.migrations.rollbackProbe,
   backupDirectory: backupDirectory(),
   label: `${run.project}_rollback_source`,
+  bookkeepingSchema: bookkeepingSchemaOf(settings.migrations),
 });
 
 /** The migrator's own bookkeeping changes with every rollback; only the data of the schema counts. */
-const BOOKKEEPING = new Set([`public.${VERSION_TABLE}`, `public.${HISTORY_TABLE}`]);
+const BOOKKEEPING = new Set(bookkeepingTableNames(bookkeepingSchemaOf(settings.migrations)));
 
 function dataOnly(snapshot: DatabaseSnapshot): DatabaseSnapshot {
   return { ...snapshot, tables: snapshot.tables.filter((table) => !BOOKKEEPING.has(table.table)) };

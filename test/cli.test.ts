@@ -219,4 +219,26 @@ describe('migration-gate CLI', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('--bookkeeping-schema NAME keeps alembic_version and the history in that schema', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const common = [
+      '--database-url',
+      db.url,
+      '--migrations',
+      migrations,
+      '--bookkeeping-schema',
+      'gate_meta',
+    ];
+    const migrate = await cli(['migrate', '--to', '003', ...common]);
+    expect(migrate.code).toBe(0);
+    const status = await cli(['status', ...common]);
+    expect(status.stdout).toContain('version: 003');
+    // Without the option the CLI reads public, where nothing was written.
+    const elsewhere = await cli(['status', '--database-url', db.url, '--migrations', migrations]);
+    expect(elsewhere.stdout).toContain('version: none');
+    const rollback = await cli(['rollback', '--to', '002', ...common]);
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toContain('version: 003 → 002 (1 reverted)');
+  });
 });

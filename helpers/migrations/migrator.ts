@@ -10,6 +10,7 @@ import {
   readVersion,
   recordApplied,
   recordReverted,
+  DEFAULT_BOOKKEEPING_SCHEMA,
   type HistoryRecord,
 } from './migration-history.ts';
 import { acquireMigrationLock } from './migration-lock.ts';
@@ -30,6 +31,11 @@ export interface MigratorOptions {
   readonly dryRunLockTimeoutMs?: number;
   /** How long connecting may take; default the URL's `connect_timeout`, else 5 s. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Schema of the bookkeeping tables (`alembic_version`, `migration_gate_history`), created when
+   * missing. Default `public`.
+   */
+  readonly bookkeepingSchema?: string;
 }
 
 export interface MigrationStatus {
@@ -128,10 +134,20 @@ export function defaultRollbackTarget(files: readonly MigrationFile[]): string {
 export class Migrator {
   readonly #options: MigratorOptions;
   readonly #log: (line: string) => void;
+  readonly #schema: string;
 
   constructor(options: MigratorOptions) {
+    if (options.bookkeepingSchema !== undefined && options.bookkeepingSchema.trim() === '') {
+      throw new GateError('The bookkeeping schema is empty; name a schema (e.g. public) or leave it out.');
+    }
     this.#options = options;
     this.#log = options.log ?? (() => undefined);
+    this.#schema = options.bookkeepingSchema ?? DEFAULT_BOOKKEEPING_SCHEMA;
+  }
+
+  /** The schema holding `alembic_version` and `migration_gate_history`. */
+  get bookkeepingSchema(): string {
+    return this.#schema;
   }
 
   async status(): Promise<MigrationStatus> {
@@ -144,7 +160,7 @@ export class Migrator {
     const target = this.#resolveTarget(files, options.to);
     await this.#refuseNonTransactional(files, 'up');
     return this.#locked(async (client) => {
-      await ensureHistoryTables(client);
+      await ensureHistoryTables(client, this.#schema);
       const status = await this.#status(client, files);
       this.#refuseDrift(status, files);
       const from = status.version;
@@ -162,13 +178,13 @@ export class Migrator {
           const started = performance.now();
           await this.#execute(client, file, 'up');
           const elapsed = performance.now() - started;
-          await recordApplied(client, file, elapsed);
+          await recordApplied(client, this.#schema, file, elapsed);
           return elapsed;
         });
         applied.push({ name: file.name, durationMs });
         this.#log(`applied ${file.name} in ${formatMs(durationMs)}`);
       }
-      const to = await readVersion(client);
+      const to = await readVersion(client, this.#schema);
       return { from, to, applied };
     });
   }
@@ -178,7 +194,7 @@ export class Migrator {
     const files = await loadMigrations(this.#options.directory);
     await this.#refuseNonTransactional(files, 'up');
     return this.#locked(async (client) => {
-      const from = await readVersion(client);
+      const from = await readVersion(client, this.#schema);
       const status = await this.#status(client, files);
       this.#refuseDrift(status, files);
       const pending = files.filter((file) => status.pending.includes(file.name));
@@ -187,13 +203,13 @@ export class Migrator {
       await client.query('BEGIN');
       try {
         await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.#options.dryRunLockTimeoutMs ?? 10_000))}`);
-        await ensureHistoryTables(client);
+        await ensureHistoryTables(client, this.#schema);
         for (const file of pending) {
           const stepStarted = performance.now();
           await this.#execute(client, file, 'up').catch(async (error: unknown) => {
             throw this.#failure(file, 'up', error, from, 'dry run');
           });
-          await recordApplied(client, file, performance.now() - stepStarted);
+          await recordApplied(client, this.#schema, file, performance.now() - stepStarted);
           const durationMs = performance.now() - stepStarted;
           executed.push({ name: file.name, durationMs });
           this.#log(`[dry run] ${file.name} executed in ${formatMs(durationMs)}`);
@@ -257,19 +273,19 @@ export class Migrator {
         const durationMs = await this.#inTransaction(client, file, 'down', async () => {
           const started = performance.now();
           await this.#execute(client, file, 'down');
-          await recordReverted(client, file.version, step.previous);
+          await recordReverted(client, this.#schema, file.version, step.previous);
           return performance.now() - started;
         });
         reverted.push({ name: file.name, durationMs });
         this.#log(`reverted ${file.name} in ${formatMs(durationMs)}`);
       }
-      return { from: plan.from, to: await readVersion(client), reverted };
+      return { from: plan.from, to: await readVersion(client, this.#schema), reverted };
     });
   }
 
   async #planRollback(client: pg.Client, files: readonly MigrationFile[], target: string | null): Promise<RollbackPlan> {
-    const from = await readVersion(client);
-    const history = await readHistory(client);
+    const from = await readVersion(client, this.#schema);
+    const history = await readHistory(client, this.#schema);
     // The applied migrations, oldest first: from the history, or (a database without one) from the files.
     const applied: readonly { version: string; name: string }[] =
       history.length > 0
@@ -313,8 +329,8 @@ export class Migrator {
   }
 
   async #status(client: pg.Client, files: readonly MigrationFile[]): Promise<MigrationStatus> {
-    const version = await readVersion(client);
-    const applied = await readHistory(client);
+    const version = await readVersion(client, this.#schema);
+    const applied = await readHistory(client, this.#schema);
     const fileOf = (record: HistoryRecord): MigrationFile | undefined =>
       files.find((file) => compareVersions(file.version, record.version) === 0);
     const drifted: string[] = [];
@@ -387,7 +403,7 @@ export class Migrator {
   }
 
   async #inTransaction<T>(client: pg.Client, file: MigrationFile, direction: 'up' | 'down', work: () => Promise<T>): Promise<T> {
-    const before = await readVersion(client);
+    const before = await readVersion(client, this.#schema);
     await client.query('BEGIN');
     try {
       const result = await work();

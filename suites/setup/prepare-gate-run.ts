@@ -7,7 +7,7 @@ import { createBackup } from '../../helpers/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
 import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
-import { readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
+import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
 import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
@@ -89,9 +89,11 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
     const backup = await step('pre-migration backup (pg_dump)', log, () =>
       createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
     );
+    const bookkeepingSchema = bookkeepingSchemaOf(options.config.migrations);
     const migrator = new Migrator({
       databaseUrl: url,
       directory: options.config.migrations.directory,
+      bookkeepingSchema,
       log: (line) => log(`  ${line}`),
     });
     const dryRun = await step('dry run of pending migrations', log, () => migrator.dryRun());
@@ -107,7 +109,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
     const baseline = await takeSnapshot(client, options.config.schema);
-    const versionNow = await readVersion(client);
+    const versionNow = await readVersion(client, bookkeepingSchema);
     const record: GateRunRecord = {
       project: project.name,
       preflight,
@@ -128,7 +130,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
         name: target.database,
         serverVersion: version.rows[0]?.server_version ?? 'unknown',
       },
-      migrations: { version: versionNow, applied: await readHistory(client) },
+      migrations: { version: versionNow, applied: await readHistory(client, bookkeepingSchema) },
       startedAt,
     };
     project.provide('databaseUrl', url);
