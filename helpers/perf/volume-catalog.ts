@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdent } from '../sql-identifier.ts';
 
 /** A column as volume seeding needs it: its type, whether it must get a value, and the values a CHECK allows. */
 export interface VolumeColumn {
@@ -19,7 +20,40 @@ export interface VolumeColumn {
   readonly allowedValues: readonly string[];
   /** Whether the column is part of a primary key or unique constraint. */
   readonly unique: boolean;
+  /**
+   * For a text column whose own CHECKs refuse the plain `<name>-<salt>-<n>` shape (an e-mail check,
+   * say): the prefix and suffix around the row number that the database accepted instead.
+   */
+  readonly textAffix?: TextAffix;
 }
+
+/** A text value is `prefix || [salt '-'] || row number || suffix`. */
+export interface TextAffix {
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Whether the seeding's salt goes before the row number (so two seedings never repeat a value). */
+  readonly salted: boolean;
+}
+
+/**
+ * Shapes tried, in order, for a text column with CHECKs (`{name}` becomes the column name). Each is
+ * verified by the database against the column's own CHECKs for several row numbers.
+ */
+const TEXT_SHAPES: readonly TextAffix[] = [
+  { prefix: '{name}-', suffix: '', salted: true },
+  { prefix: '{name}-', suffix: '@example.com', salted: true },
+  { prefix: 'x', suffix: '@example.com', salted: true },
+  { prefix: 'https://example.com/{name}/', suffix: '', salted: true },
+  { prefix: 'a', suffix: '', salted: false },
+  { prefix: '', suffix: '', salted: false },
+  { prefix: 'A', suffix: '', salted: false },
+];
+
+/** Stands in for a seeding's salt (`v<seed>`) when a salted shape is verified. */
+const SAMPLE_SALT = 'v12345678';
+
+/** Row numbers a shape must pass for: the small and the large end of a seeding. */
+const SAMPLE_ROWS = ['0', '7', '123456'];
 
 /** A foreign key, column pairs in declaration order. */
 export interface VolumeForeignKey {
@@ -128,7 +162,16 @@ export async function readVolumeCatalog(
     }
     return found;
   };
+  const checksOf = new Map<string, string[]>();
+  for (const check of checks.rows) {
+    if (allowed.has(`${check.table}.${check.column}`)) continue;
+    const key = `${check.table}.${check.column}`;
+    checksOf.set(key, [...(checksOf.get(key) ?? []), check.definition]);
+  }
   for (const row of columns.rows) {
+    const ownChecks = row.category === 'S' ? (checksOf.get(`${row.table}.${row.name}`) ?? []) : [];
+    const textAffix =
+      ownChecks.length === 0 ? undefined : await acceptedTextAffix(client, row.name, row.type, ownChecks);
     entry(row.table).columns.push({
       name: row.name,
       type: row.type,
@@ -140,6 +183,7 @@ export async function readVolumeCatalog(
       enumLabels: row.enum_labels ?? [],
       allowedValues: allowed.get(`${row.table}.${row.name}`) ?? [],
       unique: row.unique,
+      ...(textAffix === undefined ? {} : { textAffix }),
     });
   }
   for (const row of keys.rows) {
@@ -167,4 +211,41 @@ export function allowedValuesOf(definition: string): readonly string[] {
   const list = /=\s*ANY\s*\(+ARRAY\[(.*)\]/s.exec(definition)?.[1];
   if (list === undefined) return [];
   return [...list.matchAll(/'((?:[^']|'')*)'/g)].map((match) => (match[1] ?? '').replaceAll("''", "'"));
+}
+
+/**
+ * The first of {@link TEXT_SHAPES} whose values the column's CHECKs accept for every sample row, as the
+ * database evaluates them (a CHECK passes on true or NULL); undefined when none does, so the insert
+ * reports the CHECK that refused it. A CHECK that raises on a candidate counts as refusing it.
+ */
+async function acceptedTextAffix(
+  client: pg.ClientBase,
+  column: string,
+  type: string,
+  definitions: readonly string[],
+): Promise<TextAffix | undefined> {
+  const predicate = definitions
+    .map(
+      (definition) => `(${definition.replace(/^CHECK\s*/i, '').replace(/\s*NOT VALID$/i, '')}) IS NOT FALSE`,
+    )
+    .join(' AND ');
+  for (const shape of TEXT_SHAPES) {
+    const prefix = shape.prefix.replaceAll('{name}', column);
+    const salt = shape.salted ? `${SAMPLE_SALT}-` : '';
+    const candidates = SAMPLE_ROWS.map((row) => `${prefix}${salt}${row}${shape.suffix}`);
+    await client.query('SAVEPOINT mg_text_affix');
+    try {
+      const result = await client.query<{ ok: boolean }>(
+        `SELECT coalesce(bool_and(${predicate}), false) AS ok
+           FROM unnest($1::text[]) AS s(v) CROSS JOIN LATERAL (SELECT s.v::${type} AS ${quoteIdent(column)}) AS k`,
+        [candidates],
+      );
+      await client.query('RELEASE SAVEPOINT mg_text_affix');
+      if (result.rows[0]?.ok === true) return { ...shape, prefix };
+    } catch {
+      // The CHECK raised on this shape (a cast inside it, say): try the next one.
+      await client.query('ROLLBACK TO SAVEPOINT mg_text_affix');
+    }
+  }
+  return undefined;
 }

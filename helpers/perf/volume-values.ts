@@ -76,6 +76,12 @@ export function volumeValue(
     default:
       break;
   }
+  if (column.category === 'S' && column.textAffix !== undefined) {
+    // A shape the column's CHECKs were shown to accept; the row number keeps values distinct.
+    const { prefix, suffix, salted } = column.textAffix;
+    const value = `(${params.add(salted ? `${prefix}${salt}-` : prefix)}::text || ${g}::text || ${params.add(suffix)}::text)`;
+    return column.maxLength === undefined ? `${value}${cast}` : `left(${value}, ${column.maxLength})${cast}`;
+  }
   if (column.category === 'S') {
     const prefix = params.add(`${column.name}-${salt}-`);
     return column.maxLength === undefined

@@ -101,3 +101,41 @@ describe('volume seeding', () => {
     expect(await orphansOf(db.url, 'public')).toEqual([]);
   });
 });
+
+describe('volume seeding: text CHECKs', () => {
+  test('a text column whose CHECK refuses the plain shape gets one the database accepted (an e-mail check)', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      await client.query(`
+        CREATE TABLE orgs (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE members (
+          id serial PRIMARY KEY,
+          org_id integer NOT NULL REFERENCES orgs (id),
+          email text NOT NULL UNIQUE CHECK (position('@' IN email) > 1),
+          code text NOT NULL CHECK (code ~ '^[0-9]+$')
+        );`);
+    } finally {
+      await client.end();
+    }
+    const result = await seedVolume(db.url, {
+      schema: 'public',
+      tenantKey: 'org_id',
+      tenantTable: 'orgs',
+      tenants: 3,
+      largestTableRows: 30,
+    });
+    expect(result.skipped).toEqual([]);
+    expect(result.inserted['members']).toBe(30);
+    // A second seeding of the same database repeats no value of the unique column.
+    const again = await seedVolume(db.url, {
+      schema: 'public',
+      tenantKey: 'org_id',
+      tenantTable: 'orgs',
+      tenants: 2,
+      largestTableRows: 10,
+      seed: 2,
+    });
+    expect(again.inserted['members']).toBe(10);
+  });
+});
