@@ -55,7 +55,7 @@ export function assessRisk(
     risks.push(`${failed.length} check(s) failed: ${listed(failed.map((check) => check.id))}`);
   risks.push(...evaluation.gates.flatMap((gate) => gateRisk(gate) ?? []));
   const mandatoryNotRun = evaluation.mandatoryChecks
-    .filter((check) => check.status === 'missing' || check.status === 'skipped')
+    .filter((check) => check.status !== 'passed' && check.status !== 'failed')
     .map((check) => check.id);
   if (mandatoryNotRun.length > 0) risks.push(`Mandatory check(s) did not run: ${mandatoryNotRun.join(', ')}`);
   if (model.run.unhandledErrors.length > 0)
@@ -79,7 +79,9 @@ export function assessRisk(
   if (timing !== undefined && timing.overBudget > 0)
     risks.push(`${timing.overBudget} benchmark query(ies) over budget`);
 
-  const ranChecks = model.checks.length - skipped.length;
+  const ranChecks = model.checks.filter(
+    (check) => check.status === 'passed' || check.status === 'failed',
+  ).length;
   if (failed.length === 0 && ranChecks > 0) mitigations.push(`All ${ranChecks} checks that ran passed`);
   for (const gate of evaluation.gates) {
     if (gate.status === 'PASS') mitigations.push(`${gateLabel(gate.id)} (${gate.title}) passed`);
@@ -111,6 +113,7 @@ export function goNoGoChecklist(
   dashboard: Dashboard,
 ): { readonly automated: readonly ChecklistItem[]; readonly manual: readonly string[] } {
   const failed = model.checks.filter((check) => check.status === 'failed').length;
+  const setupErrors = model.checks.filter((check) => check.id.includes('.suite-error.')).length;
   const version = dashboard.migrationVersion?.value;
   const automated: ChecklistItem[] = [
     ...evaluation.gates.map((gate) => ({
@@ -126,8 +129,12 @@ export function goNoGoChecklist(
       text: `No failing checks (${failed} failed of ${model.checks.length})`,
     },
     {
-      done: model.run.reason !== 'interrupted' && model.run.unhandledErrors.length === 0,
-      text: 'Test run completed without unhandled errors',
+      // A suite that failed in setup is a failed check named after it (`…suite-error…`), not "completed".
+      done: model.run.reason !== 'interrupted' && model.run.unhandledErrors.length === 0 && setupErrors === 0,
+      text:
+        setupErrors === 0
+          ? 'Test run completed without unhandled or setup errors'
+          : `Test run completed without unhandled or setup errors (${setupErrors} suite(s) failed in setup)`,
     },
     {
       done: version !== undefined && version.expected !== null && version.version === version.expected,

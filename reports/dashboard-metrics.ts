@@ -61,8 +61,23 @@ function stringAt(measured: Readonly<Record<string, JsonValue>>, key: string): s
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
+/** Checks that judged something: neither skipped nor not applicable. */
 function ran(checks: readonly CheckEvidence[]): CheckEvidence[] {
-  return checks.filter((check) => check.status !== 'skipped');
+  return checks.filter((check) => check.status === 'passed' || check.status === 'failed');
+}
+
+/**
+ * The rollback cycle tested without data loss: every CE-27 check that ran passed, and the data check
+ * compared real rows (a cycle over empty tables shows nothing about data).
+ */
+function rollbackTestedOn(checks: readonly CheckEvidence[]): Figure<boolean> | null {
+  const family = allPassed(checks, (check) => check.ce === 'CE-27');
+  if (family === null) return null;
+  const data = byId(checks, 'ce27.rollback.data-preserved');
+  const rows = data === undefined ? null : numberAt(data.measured, 'rowsCompared');
+  const probe = data === undefined ? null : numberAt(data.measured, 'probeRows');
+  const sawData = (rows !== null && rows > 0) || (probe !== null && probe > 0);
+  return { value: family.value && data?.status === 'passed' && sawData, sources: family.sources };
 }
 
 function byId(checks: readonly CheckEvidence[], id: string): CheckEvidence | undefined {
@@ -204,7 +219,7 @@ export function computeDashboard(model: EvidenceModel): Dashboard {
     indexUsage: fraction(checks, WELL_KNOWN_CHECK_IDS.indexUsage, 'used', 'total'),
     connectionLeaks: single(checks, WELL_KNOWN_CHECK_IDS.connectionLeaks, 'leaked'),
     backupVerified: allPassed(checks, (check) => check.id.startsWith(WELL_KNOWN_CHECK_PREFIXES.backup)),
-    rollbackTested: allPassed(checks, (check) => check.ce === 'CE-27'),
+    rollbackTested: rollbackTestedOn(checks),
     perSection: CE_SECTIONS.map((ce) => ({
       ce,
       counts: countChecks(checks.filter((check) => check.ce === ce)),

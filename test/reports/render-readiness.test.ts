@@ -80,7 +80,7 @@ describe('renderReadiness', () => {
     const checks = [
       ...passingChecks(),
       aCheck({ id: 'ce26.perf.query.a', ce: 'CE-26', measured: { executionMs: 5, budgetMs: 10 } }),
-      aCheck({ id: 'ce27.rollback.cycle', ce: 'CE-27' }),
+      aCheck({ id: 'ce27.rollback.data-preserved', ce: 'CE-27', measured: { rowsCompared: 346 } }),
     ];
     const text = render(checks);
     expect(text).toMatch(/^Verdict: GO$/m);
@@ -199,7 +199,34 @@ describe('renderReadiness', () => {
     });
     expect(text).toMatch(/^Verdict: NO-GO$/m);
     expect(text).toContain('- Unhandled error during the run: Error: worker exited unexpectedly');
-    expect(text).toContain('- [ ] Test run completed without unhandled errors');
+    expect(text).toContain('- [ ] Test run completed without unhandled or setup errors');
     expect(text).not.toContain('\u001b[');
+  });
+});
+
+describe('renderReadiness: every tick and mitigation comes from evidence that supports it', () => {
+  const rollbackChecks = (rowsCompared: number): CheckEvidence[] => [
+    aCheck({ id: 'ce27.rollback.executed', ce: 'CE-27' }),
+    aCheck({ id: 'ce27.rollback.data-preserved', ce: 'CE-27', measured: { rowsCompared, probeRows: null } }),
+  ];
+
+  test('a rollback cycle over empty tables is not "tested without data loss"', () => {
+    const empty = render([...passingChecks(), ...rollbackChecks(0)]);
+    expect(empty).not.toContain('Rollback cycle tested on a clone without data loss');
+    expect(empty).toContain('- [ ] Rollback procedure tested (CE-27)');
+    const withRows = render([...passingChecks(), ...rollbackChecks(346)]);
+    expect(withRows).toContain('- Rollback cycle tested on a clone without data loss');
+    expect(withRows).toContain('- [x] Rollback procedure tested (CE-27)');
+  });
+
+  test('a suite that failed in setup leaves "completed without unhandled or setup errors" unticked', () => {
+    const text = render([
+      ...passingChecks(),
+      aCheck({ id: 'ce25.suite-error.ce25-data-integrity', ce: 'CE-25', status: 'failed' }),
+    ]);
+    expect(text).toContain(
+      '- [ ] Test run completed without unhandled or setup errors (1 suite(s) failed in setup)',
+    );
+    expect(render(passingChecks())).toContain('- [x] Test run completed without unhandled or setup errors');
   });
 });
