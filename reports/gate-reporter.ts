@@ -160,16 +160,19 @@ export default class GateReporter implements Reporter {
     const evaluation = evaluateGates(model, policy);
     const base = resolveReportBase(root, this.#outputDir);
     let directory: string | null = null;
+    let writeError: string | null = null;
     try {
       directory = (await writeReportSet(base, runId, renderReportSet(model, evaluation))).directory;
     } catch (error) {
-      this.#warn(`could not write the reports to ${join(base, runId)}: ${errorMessage(error)}`);
+      writeError = `The reports could not be written to ${join(base, runId)} (${errorMessage(error)}); set MIGRATION_GATE_REPORT_DIR to a writable directory`;
+      this.#warn(writeError);
     }
+    // Evidence nobody can read is no evidence: a run whose reports were not written is NO-GO.
     return {
       project,
       runId,
-      decision: evaluation.verdict.decision,
-      reasons: evaluation.verdict.reasons,
+      decision: writeError === null ? evaluation.verdict.decision : 'NO-GO',
+      reasons: writeError === null ? evaluation.verdict.reasons : [...evaluation.verdict.reasons, writeError],
       directory,
       readinessReport: directory === null ? null : join(directory, READINESS_FILE),
     };

@@ -274,6 +274,21 @@ describe('gate reporter on a real Vitest run', () => {
     expect(advisory.exitCode).toBeUndefined();
   });
 
+  test('an unwritable report directory is one sentence and NO-GO with exit code 1, not a crash', async () => {
+    const blocker = join(await tempDir('mg-out-'), 'a-file');
+    await writeFile(blocker, 'not a directory');
+    const run = await runFixture({ files: passingSuites, reporter: { outputDir: join(blocker, 'reports') } });
+    const [result] = run.reporter.results;
+    expect(result?.decision).toBe('NO-GO');
+    expect(result?.directory).toBeNull();
+    expect(result?.reasons.at(-1)).toMatch(
+      /^The reports could not be written to .*a-file\/reports\/.* \(.*\); set MIGRATION_GATE_REPORT_DIR to a writable directory$/,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`migration-gate: warning: The reports could not be written to ${blocker}/`);
+    expect(run.stdout).toContain('migration-gate: Verdict: NO-GO — reports not written');
+  });
+
   test('a filtered run that skips a section of a required gate and a mandatory check is NO-GO', async () => {
     const { 'suites/ce25-integrity.test.ts': _integrity, ...withoutCe25 } = passingSuites;
     const gates = { ...policy, mandatoryChecks: ['ce20.post-run.unchanged', 'ce24.fk.count'] };
@@ -302,16 +317,6 @@ describe('gate reporter on a real Vitest run', () => {
     expect(run.reporter.results).toEqual([]);
     expect(existsSync(outputDir)).toBe(false);
     expect(run.stdout + run.stderr).not.toContain('migration-gate');
-    expect(run.exitCode).toBeUndefined();
-  });
-
-  test('a report that cannot be written is a warning; the run still ends with its verdict', async () => {
-    const blocker = join(await tempDir('mg-out-'), 'a-file');
-    await writeFile(blocker, 'not a directory');
-    const run = await runFixture({ files: passingSuites, reporter: { outputDir: blocker } });
-    expect(run.stderr).toContain(`migration-gate: warning: could not write the reports to ${blocker}/`);
-    expect(run.reporter.results.map((result) => [result.decision, result.directory])).toEqual([['GO', null]]);
-    expect(run.stdout).toContain('migration-gate: Verdict: GO — reports not written');
     expect(run.exitCode).toBeUndefined();
   });
 
