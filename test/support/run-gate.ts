@@ -9,7 +9,7 @@ import GateReporter from '../../reports/gate-reporter.ts';
 export interface GateOutcome {
   readonly decision: 'GO' | 'NO-GO';
   readonly reasons: readonly string[];
-  readonly checks: readonly { readonly id: string; readonly status: string; readonly name: string }[];
+  readonly checks: readonly GateOutcomeCheck[];
   readonly readiness: string;
   readonly reportDir: string;
   /** Ids of the checks that failed. */
@@ -18,9 +18,17 @@ export interface GateOutcome {
   readonly moduleOrder: readonly string[];
 }
 
+/** A check as evidence.json records it, the fields the tests read. */
+export interface GateOutcomeCheck {
+  readonly id: string;
+  readonly status: string;
+  readonly name: string;
+  readonly errors?: readonly { readonly message: string }[];
+}
+
 interface EvidenceFile {
   readonly verdict: { readonly decision: 'GO' | 'NO-GO'; readonly reasons: readonly string[] };
-  readonly checks: readonly { readonly id: string; readonly status: string; readonly name: string }[];
+  readonly checks: readonly GateOutcomeCheck[];
 }
 
 /**
