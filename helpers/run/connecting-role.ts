@@ -14,6 +14,16 @@ export interface RolePowers {
   readonly unreadableTables: readonly string[];
   /** Sequences of the schema the role cannot SELECT from (pg_dump reads each one's state). */
   readonly unreadableSequences: readonly string[];
+  /** The session's `lc_messages` as the role gets it (a non-superuser cannot change it). */
+  readonly messagesLocale: string;
+}
+
+/**
+ * Whether server messages come in English: where a probe must tell which table refused a statement,
+ * PostgreSQL says so only in the message text (no structured field carries it).
+ */
+export function messagesAreEnglish(locale: string): boolean {
+  return locale === '' || /^(C|POSIX|en)([_.@-]|$)/i.test(locale);
 }
 
 /** Reads the connecting role's powers over `schema` and the application role `appRole`. */
@@ -48,6 +58,7 @@ export async function readRolePowers(
       ORDER BY c.relname`,
     [schema],
   );
+  const locale = await client.query<{ lc_messages: string }>('SHOW lc_messages');
   const named = (kinds: readonly string[]): string[] =>
     unreadable.rows.filter((relation) => kinds.includes(relation.kind)).map((relation) => relation.name);
   return {
@@ -58,6 +69,7 @@ export async function readRolePowers(
     schemaUsage: row.schema_usage,
     unreadableTables: named(['r', 'p']),
     unreadableSequences: named(['S']),
+    messagesLocale: locale.rows[0]?.lc_messages ?? '',
   };
 }
 
@@ -87,6 +99,11 @@ export function missingPowers(
   if (!powers.schemaUsage) {
     missing.push(`USAGE on schema ${quoteIdent(schema)}`);
     fixes.push(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${role};`);
+  }
+  if (!messagesAreEnglish(powers.messagesLocale)) {
+    // A superuser's sessions switch to 'C' themselves; other roles keep the server's language.
+    missing.push(`server messages in English (lc_messages is ${powers.messagesLocale})`);
+    fixes.push(`ALTER ROLE ${role} SET lc_messages = 'C';`);
   }
   const lists = [
     { names: powers.unreadableTables, noun: 'table', all: 'TABLES' },

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectClient } from '../../helpers/database-connection.ts';
 import { withDatabase } from '../../helpers/database-url.ts';
-import { assertConnectingRole, type RolePowers } from '../../helpers/run/connecting-role.ts';
+import {
+  assertConnectingRole,
+  messagesAreEnglish,
+  missingPowers,
+  type RolePowers,
+} from '../../helpers/run/connecting-role.ts';
 import { quoteIdent } from '../../helpers/sql-identifier.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
@@ -89,5 +94,32 @@ describe('the staging gate checks the connecting role first', () => {
 
   test('a superuser passes without any grant', async () => {
     await expect(checkAs('postgres')).resolves.toMatchObject({ superuser: true });
+  });
+});
+
+describe('message language', () => {
+  const powers: RolePowers = {
+    role: 'gate_login',
+    superuser: false,
+    bypassRls: true,
+    memberOfAppRole: true,
+    schemaUsage: true,
+    unreadableTables: [],
+    unreadableSequences: [],
+    messagesLocale: 'de_DE.UTF-8',
+  };
+
+  test('a role that gets server messages in another language is stopped with the statement that fixes it', () => {
+    expect(missingPowers(powers, 'public', 'app')).toEqual({
+      missing: ['server messages in English (lc_messages is de_DE.UTF-8)'],
+      fixes: [`ALTER ROLE ${quoteIdent('gate_login')} SET lc_messages = 'C';`],
+    });
+    expect(missingPowers({ ...powers, superuser: true }, 'public', 'app').missing).toEqual([]);
+  });
+
+  test('C, POSIX and English locales (and the unset default) count as English', () => {
+    for (const locale of ['', 'C', 'C.UTF-8', 'POSIX', 'en_US.UTF-8', 'en'])
+      expect(messagesAreEnglish(locale)).toBe(true);
+    for (const locale of ['de_DE.UTF-8', 'fr_FR', 'es']) expect(messagesAreEnglish(locale)).toBe(false);
   });
 });
