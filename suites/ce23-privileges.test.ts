@@ -225,13 +225,18 @@ describe("CE-23 the run's security changes (policies, grants, RLS flags)", () =>
       return skip(reason);
     }
     const pending = run.dryRun.ok === true ? run.dryRun.value.executed.length : 0;
-    if (run.migrate.ok !== true && pending > 0) {
-      // The dry run rolled its changes back: after it, the catalog shows the old state again.
-      const reason = `${pending} pending migration(s) were only dry-run, not applied, so their security changes are not in the catalog to compare (MIGRATION_GATE_APPLY=1 applies them)`;
+    // Migrations only dry-run: their state was captured inside the dry run, before its rollback.
+    const after = run.migrate.ok !== true && pending > 0 ? run.securityAfterDryRun : catalog.securityAfter;
+    check.measure(
+      'comparedWith',
+      after === catalog.securityAfter ? 'the catalog after the run' : 'the dry run, before its rollback',
+    );
+    if (after === undefined) {
+      const reason = `${pending} pending migration(s) were only dry-run and the dry run recorded no security snapshot, so there is nothing to compare`;
       check.notApplicable(reason);
       return skip(reason);
     }
-    const changes = diffSecurity(before, catalog.securityAfter, {
+    const changes = diffSecurity(before, after, {
       appRole: tenancy.appRole,
       acknowledged: tenancy.acknowledgedChanges ?? [],
     });

@@ -190,7 +190,12 @@ export class Migrator {
   }
 
   /** Runs the pending migrations inside one transaction that is rolled back: nothing persists. */
-  async dryRun(): Promise<DryRunResult> {
+  /**
+   * Runs the pending migrations in one transaction and rolls it back. `inspect`, when given, runs on
+   * the same connection after the last migration and before the ROLLBACK: the only moment the migrated
+   * state is visible (the CE-23 security diff of a staging run that does not apply).
+   */
+  async dryRun(inspect?: (client: pg.ClientBase) => Promise<void>): Promise<DryRunResult> {
     const files = await loadMigrations(this.#options.directory);
     await this.#refuseNonTransactional(files, 'up');
     return this.#locked(async (client) => {
@@ -214,6 +219,7 @@ export class Migrator {
           executed.push({ name: file.name, durationMs });
           this.#log(`[dry run] ${file.name} executed in ${formatMs(durationMs)}`);
         }
+        if (inspect !== undefined) await inspect(client);
       } finally {
         await client.query('ROLLBACK');
       }

@@ -34,6 +34,8 @@ export interface GateRunRecord {
   readonly baseline: DatabaseSnapshot;
   /** Policies, grants and RLS flags before the dry run and apply: the CE-23 security diff's "before". */
   readonly securityBefore?: SecuritySnapshot;
+  /** The same, inside the dry run's transaction after the pending migrations, before its rollback. */
+  readonly securityAfterDryRun?: SecuritySnapshot;
 }
 
 declare module 'vitest' {

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { backupDirectory } from '../support/gate-settings.ts';
 import type { GateConfig } from '../../helpers/gate-config.ts';
-import { takeSecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
+import { takeSecuritySnapshot, type SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
 import { connectClient } from '../../helpers/database-connection.ts';
 import { createBackup } from '../../helpers/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
@@ -96,7 +96,12 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
       bookkeepingSchema,
       log: (line) => log(`  ${line}`),
     });
-    const dryRun = await step('dry run of pending migrations', log, () => migrator.dryRun());
+    let securityAfterDryRun: SecuritySnapshot | undefined;
+    const dryRun = await step('dry run of pending migrations', log, () =>
+      migrator.dryRun(async (migrated) => {
+        securityAfterDryRun = await takeSecuritySnapshot(migrated, options.config.schema);
+      }),
+    );
     const afterDryRun = compareSnapshots(preflight, await takeSnapshot(client, options.config.schema));
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
     const seeded: GateRunRecord['seeded'] =
@@ -120,6 +125,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
       seeded,
       baseline,
       securityBefore,
+      ...(securityAfterDryRun === undefined ? {} : { securityAfterDryRun }),
     };
     const target = parseDatabaseUrl(url);
     const metadata: RunMetadata = {

@@ -25,7 +25,10 @@ function expectPrivilegesClean(outcome: GateOutcome): void {
 }
 
 /** Clones the template, applies `sql`, runs CE-23 with one more pending migration applied. */
-async function runWithPendingMigration(files: Readonly<Record<string, string>>): Promise<GateOutcome> {
+async function runWithPendingMigration(
+  files: Readonly<Record<string, string>>,
+  apply = true,
+): Promise<GateOutcome> {
   await using db = await createScratchDatabase(inject('adminUrl'), {
     template: inject('templateDatabase'),
     prefix: 'mg_ce23_diff',
@@ -36,9 +39,20 @@ async function runWithPendingMigration(files: Readonly<Record<string, string>>):
     databaseUrl: db.url,
     files: CE23_SUITES,
     migrationsDirectory: migrations.directory,
-    env: { MIGRATION_GATE_APPLY: '1' },
+    env: { MIGRATION_GATE_APPLY: apply ? '1' : undefined },
   });
 }
+
+const WIDENING_MIGRATION = {
+  '006_widen_access.up.sql': [
+    'GRANT SELECT ON public.tenants TO PUBLIC;',
+    'CREATE POLICY documents_reporting ON public.documents AS PERMISSIVE FOR SELECT TO postgres USING (true);',
+  ].join('\n'),
+  '006_widen_access.down.sql': [
+    'DROP POLICY documents_reporting ON public.documents;',
+    'REVOKE SELECT ON public.tenants FROM PUBLIC;',
+  ].join('\n'),
+};
 
 describe('sabotage: privileges outside RLS (CE-23)', () => {
   test('TRUNCATE granted on documents fails ce23.privileges.documents.outside-rls', async () => {
@@ -103,16 +117,12 @@ describe('sabotage: privileges outside RLS (CE-23)', () => {
   });
 
   test('a widening pending migration (grant to PUBLIC, new permissive policy) fails ce23.privileges.security-changes', async () => {
-    const outcome = await runWithPendingMigration({
-      '006_widen_access.up.sql': [
-        'GRANT SELECT ON public.tenants TO PUBLIC;',
-        'CREATE POLICY documents_reporting ON public.documents AS PERMISSIVE FOR SELECT TO postgres USING (true);',
-      ].join('\n'),
-      '006_widen_access.down.sql': [
-        'DROP POLICY documents_reporting ON public.documents;',
-        'REVOKE SELECT ON public.tenants FROM PUBLIC;',
-      ].join('\n'),
-    });
+    const outcome = await runWithPendingMigration(WIDENING_MIGRATION);
+    expectSabotageCaught(outcome, { mustFail: ['ce23.privileges.security-changes'] });
+  });
+
+  test('the same widening migration only dry-run (a staging run that does not apply) still fails security-changes', async () => {
+    const outcome = await runWithPendingMigration(WIDENING_MIGRATION, false);
     expectSabotageCaught(outcome, { mustFail: ['ce23.privileges.security-changes'] });
   });
 });
