@@ -267,6 +267,13 @@ export interface PerformanceConfig {
   readonly rlsOverheadFloorMs?: number;
   /** Indexes of tenant tables never scanned fail instead of being listed as a warning; default false. */
   readonly failOnUnusedIndexes?: boolean;
+  /**
+   * A query whose shared buffers (hit + read) or median time grew by more than this fraction over the
+   * baseline (`MIGRATION_GATE_BASELINE`) fails `ce26.perf.regression.<query>`; default 0.1 (10%).
+   */
+  readonly maxRegression?: number;
+  /** A median-time regression also needs the median to grow by more than this many ms; default 5. */
+  readonly regressionFloorMs?: number;
   /** Volume the `local` project seeds before CE-26 (`fixtures/volume-seed.ts`). */
   readonly volume?: {
     readonly tenants?: number;

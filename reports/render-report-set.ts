@@ -5,6 +5,7 @@ import { CE_REPORT_FILES, EVIDENCE_FILE, READINESS_FILE } from './report-files.t
 import type { ReportFile } from './report-writer.ts';
 import { renderCeReport } from './render-ce-report.ts';
 import { renderEvidenceJson } from './render-evidence-json.ts';
+import { renderPerfBaseline } from './render-perf-baseline.ts';
 import { renderReadiness } from './render-readiness.ts';
 
 /** One report per CE section that has checks, then evidence.json and the readiness report. */
@@ -14,5 +15,6 @@ export function renderReportSet(model: EvidenceModel, evaluation: GateEvaluation
     ...sections.map((ce) => ({ name: CE_REPORT_FILES[ce], content: renderCeReport(ce, model, evaluation) })),
     { name: EVIDENCE_FILE, content: renderEvidenceJson(model, evaluation) },
     { name: READINESS_FILE, content: renderReadiness(model, evaluation) },
+    ...renderPerfBaseline(model),
   ];
 }

@@ -3,6 +3,14 @@ import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
 import { discoverTenantTables, type TenantTable } from '../helpers/catalog/tenant-tables.ts';
 import type { PerformanceParam } from '../helpers/gate-config.ts';
 import { measureQuery, overheadRatio, type QueryMeasurement } from '../helpers/perf/measure-query.ts';
+import {
+  BASELINE_ENV,
+  DEFAULT_REGRESSION_RULE,
+  compareWithBaseline,
+  readBaselineFromEnv,
+  type PerfBaseline,
+  type RegressionRule,
+} from '../helpers/perf/perf-baseline.ts';
 import { chooseTenant, resolveParams, sizeTenantTables } from '../helpers/perf/perf-inputs.ts';
 import { gateConnections, indexUsage, relationSizes } from '../helpers/perf/workload-stats.ts';
 import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
@@ -16,6 +24,7 @@ import {
 } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
+import { errorMessage } from '../helpers/gate-error.ts';
 
 const pool = await suitePool();
 const settings = gateSettings();
@@ -26,6 +35,18 @@ const seqScanMinRows = perf?.seqScanMinRows ?? 10_000;
 const maxRatio = perf?.maxRlsOverheadRatio ?? 2;
 const floorMs = perf?.rlsOverheadFloorMs ?? 1;
 const listBudgetMs = perf?.listBudgetMs ?? 50;
+const regressionRule: RegressionRule = {
+  ...DEFAULT_REGRESSION_RULE,
+  ...(perf?.maxRegression === undefined ? {} : { maxRegression: perf.maxRegression }),
+  ...(perf?.regressionFloorMs === undefined ? {} : { timeFloorMs: perf.regressionFloorMs }),
+};
+// A bad baseline file fails every regression check with its one sentence, not the whole suite.
+const baseline:
+  | { readonly ok: true; readonly value: PerfBaseline | undefined }
+  | { readonly ok: false; readonly error: string } = await readBaselineFromEnv().then(
+  (value) => ({ ok: true as const, value }),
+  (error: unknown) => ({ ok: false as const, error: errorMessage(error) }),
+);
 const NO_CONFIG = 'gate.config.ts has no `performance` section, so no query, budget or plan rule is stated';
 
 /** A query the suite measures, as the application role under RLS and as the owner. */
@@ -186,7 +207,14 @@ describe('CE-26 performance: benchmark queries as the application role under RLS
       const empty = nothingMeasured(benchmark, app, tenantId);
       if (empty !== null) notApplicable({ skip }, check, empty);
       const seqScans = largeSeqScans(app);
-      const timing: QueryTimingMeasures = { executionMs: app.medianMs, budgetMs: benchmark.budgetMs };
+      const baselineMs = baseline.ok
+        ? baseline.value?.queries[benchmark.idParts.join('.')]?.medianMs
+        : undefined;
+      const timing: QueryTimingMeasures = {
+        executionMs: app.medianMs,
+        budgetMs: benchmark.budgetMs,
+        ...(baselineMs === undefined ? {} : { baselineMs }),
+      };
       check.measureAll({
         ...timing,
         planningMs: app.plan.planningMs,
@@ -203,7 +231,12 @@ describe('CE-26 performance: benchmark queries as the application role under RLS
         params: params.map(String),
         sql: benchmark.sql,
       });
-      check.metric({ value: app.medianMs, unit: 'ms', budget: benchmark.budgetMs });
+      check.metric({
+        value: app.medianMs,
+        unit: 'ms',
+        budget: benchmark.budgetMs,
+        ...(baselineMs === undefined ? {} : { baseline: baselineMs }),
+      });
       expect(
         seqScans.map((scan) => `${scan.schema}.${scan.table}`),
         `${benchmark.name} reads a large table with a Seq Scan (plan: ${app.plan.shape.join(' > ')}); index the columns it filters or joins on`,
@@ -259,6 +292,85 @@ describe('CE-26 performance: RLS overhead (application role vs owner with the te
         ratio,
         `${benchmark.name}: as the application role it took ${app.medianMs.toFixed(2)} ms, ${ratio.toFixed(1)}x the owner's ${owner.medianMs.toFixed(2)} ms${finding === null ? '' : `; ${finding}`}`,
       ).toBeLessThanOrEqual(maxRatio);
+    });
+  }
+});
+
+describe(`CE-26 performance: regression against the baseline (${BASELINE_ENV})`, () => {
+  const pct = `${Math.round(regressionRule.maxRegression * 100)}%`;
+  for (const benchmark of benchmarks) {
+    test(`${benchmark.name}: shared buffers and median time at most ${pct} over the baseline`, async ({
+      task,
+      skip,
+    }) => {
+      const key = benchmark.idParts.join('.');
+      const check = defineCheck(task, {
+        id: checkId('CE-26', 'perf', 'regression', ...benchmark.idParts),
+        ce: 'CE-26',
+      });
+      if (!baseline.ok) throw new Error(baseline.error);
+      if (baseline.value === undefined) {
+        notApplicable(
+          { skip },
+          check,
+          `no baseline: ${BASELINE_ENV} is not set (point it at the ce26_baseline.json a run on the main branch wrote)`,
+        );
+      }
+      const before = baseline.value.queries[key];
+      if (before === undefined) {
+        notApplicable(
+          { skip },
+          check,
+          `no baseline: the baseline (migration version ${baseline.value.migrationVersion ?? 'unknown'}) has no measurement of ${key}, a query new since then`,
+        );
+      }
+      if (tenantId === undefined) {
+        notApplicable(
+          { skip },
+          check,
+          'the tenant tables hold no rows, so there is no tenant to measure with',
+        );
+      }
+      const { app } = await measured(benchmark, tenantId);
+      const empty = nothingMeasured(benchmark, app, tenantId);
+      if (empty !== null) notApplicable({ skip }, check, empty);
+      const comparisons = compareWithBaseline(
+        before,
+        {
+          medianMs: app.medianMs,
+          sharedHitBlocks: app.plan.sharedHitBlocks,
+          sharedReadBlocks: app.plan.sharedReadBlocks,
+          rows: app.plan.rows,
+        },
+        regressionRule,
+      );
+      const buffers = comparisons[0];
+      check.measureAll({
+        baselineVersion: baseline.value.migrationVersion,
+        maxRegression: regressionRule.maxRegression,
+        timeFloorMs: regressionRule.timeFloorMs,
+        bufferFloorBlocks: regressionRule.bufferFloorBlocks,
+        comparisons: comparisons.map((comparison) => ({
+          metric: comparison.metric,
+          baseline: comparison.baseline,
+          current: comparison.current,
+          change: comparison.change === null ? null : Number(comparison.change.toFixed(3)),
+          regressed: comparison.regressed,
+        })),
+      });
+      if (buffers !== undefined) {
+        check.metric({ value: buffers.current, unit: 'count', baseline: buffers.baseline });
+      }
+      const regressed = comparisons.filter((comparison) => comparison.regressed);
+      expect(
+        regressed.map((comparison) => comparison.metric),
+        `${benchmark.name} regressed against the baseline: ${regressed
+          .map(
+            (comparison) =>
+              `${comparison.metric} ${Number(comparison.current.toFixed(2))} vs ${Number(comparison.baseline.toFixed(2))}${comparison.change === null ? '' : ` (+${Math.round(comparison.change * 100)}%)`}`,
+          )
+          .join('; ')}, over the ${pct} allowed (performance.maxRegression)`,
+      ).toEqual([]);
     });
   }
 });

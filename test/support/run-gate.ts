@@ -16,6 +16,8 @@ export interface GateOutcome {
   readonly failed: readonly string[];
   /** Test files, relative to the project root, in the order they finished. */
   readonly moduleOrder: readonly string[];
+  /** The run's `ce26_baseline.json` as written (null when CE-26 measured nothing). */
+  readonly perfBaseline: string | null;
 }
 
 /** A check as evidence.json records it, the fields the tests read. */
@@ -92,6 +94,7 @@ export async function runGate(options: {
       reportDir: runDir,
       failed: evidence.checks.filter((check) => check.status === 'failed').map((check) => check.id),
       moduleOrder,
+      perfBaseline: await fs.readFile(path.join(runDir, 'ce26_baseline.json'), 'utf8').catch(() => null),
     };
   } finally {
     setEnvironment(saved);

@@ -46,6 +46,7 @@ async function seededTemplate(): Promise<ScratchDatabase> {
 export async function runCe26Case(
   sql: string,
   during?: (url: string) => Promise<AsyncDisposable>,
+  env?: Readonly<Record<string, string | undefined>>,
 ): Promise<GateOutcome> {
   volumeTemplate ??= seededTemplate();
   const template = await volumeTemplate;
@@ -60,5 +61,5 @@ export async function runCe26Case(
     }
   }
   await using _held = during === undefined ? null : await during(db.url);
-  return await runGate({ databaseUrl: db.url, files: [CE26] });
+  return await runGate({ databaseUrl: db.url, files: [CE26], ...(env === undefined ? {} : { env }) });
 }
