@@ -7,7 +7,7 @@ import { loadMigrations } from './migrations/migration-files.ts';
 import { DEFAULT_BOOKKEEPING_SCHEMA, readVersion } from './migrations/migration-history.ts';
 import { Migrator, defaultRollbackTarget, type TimedMigration } from './migrations/migrator.ts';
 import { analyseSql } from './migrations/sql-analysis.ts';
-import { rehearseRestore } from './restore-rehearsal.ts';
+import { rehearseRestore, withRehearsalCopy } from './restore-rehearsal.ts';
 import { qualifiedName, quoteIdent } from './sql-identifier.ts';
 
 export interface RollbackCycleOptions {
@@ -22,6 +22,21 @@ export interface RollbackCycleOptions {
   readonly label: string;
   /** Schema of the migrator's bookkeeping tables on the source (and so on the copy); default `public`. */
   readonly bookkeepingSchema?: string | undefined;
+  /**
+   * The run's rehearsal server (see `rehearsal-server.ts`): the copy is made there instead of on a
+   * server of its own. With `template` (the source is still exactly what that backup holds, e.g. a
+   * staging run that applied nothing) the copy is a `TEMPLATE` clone of the run's restore, and no
+   * second backup is taken.
+   */
+  readonly rehearsal?:
+    | {
+        readonly serverUrl: string;
+        readonly template?: {
+          readonly database: string;
+          readonly backup: { readonly path: string; readonly bytes: number };
+        };
+      }
+    | undefined;
 }
 
 /** A step of the cycle: what it produced, why it failed, or why it was not run. */
@@ -131,7 +146,10 @@ async function planCycle(migrator: Migrator, target: string): Promise<RollbackCy
  */
 export async function runRollbackCycle(options: RollbackCycleOptions): Promise<RollbackCycleRecord> {
   const target = await resolveTarget(options);
+  const rehearsal = options.rehearsal;
+  const template = rehearsal?.template;
   const backup = await attempt(async () => {
+    if (template !== undefined) return template.backup;
     const file = await createBackup(options.sourceUrl, options.backupDirectory, options.label);
     return { path: file.path, bytes: file.bytes };
   });
@@ -144,8 +162,20 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
     afterReapply: notReached,
   };
   if (backup.ok !== true) return { target, backup, ...record };
+  const backupFile = backup.value.path;
+  const onCopy = async (work: (mirror: { readonly url: string }) => Promise<void>): Promise<void> => {
+    if (rehearsal === undefined) {
+      await rehearseRestore(backupFile, options.sourceUrl, work);
+      return;
+    }
+    const source =
+      template === undefined
+        ? { serverUrl: rehearsal.serverUrl, sourceUrl: options.sourceUrl, backupFile }
+        : { serverUrl: rehearsal.serverUrl, sourceUrl: options.sourceUrl, template: template.database };
+    await withRehearsalCopy(source, 'ce27_cycle', work);
+  };
   const restore = await attempt(() =>
-    rehearseRestore(backup.value.path, options.sourceUrl, async (mirror) => {
+    onCopy(async (mirror) => {
       const client = await connectClient(mirror.url);
       try {
         const probe = options.probe;

@@ -1,8 +1,8 @@
 import { describe, expect, inject, test } from 'vitest';
 import { listBackup } from '../helpers/database-backup.ts';
 import { defineCheck } from '../reports/check-meta.ts';
-import { rehearseRestore } from '../helpers/restore-rehearsal.ts';
 import { suitePool } from './support/database.ts';
+import './setup/prepare-rehearsal.ts';
 
 const run = inject('gateRun');
 const metadata = inject('runMetadata');
@@ -92,7 +92,14 @@ describe('CE-20 pre-migration environment validation', () => {
       skip('the database had no tables before the run, so there is nothing to restore');
       return;
     }
-    const restored = await rehearseRestore(run.backup.value.path, inject('databaseUrl'));
+    // Restored once in setup on the run's rehearsal server (CE-21 and CE-27 clone that restore).
+    const rehearsal = inject('rehearsal');
+    if (rehearsal.ok !== true) {
+      check.measure('error', rehearsal.ok === false ? rehearsal.error : rehearsal.reason);
+      expect.fail(rehearsal.ok === false ? rehearsal.error : rehearsal.reason);
+    }
+    const restored = rehearsal.value.snapshot;
+    check.measure('restoreMs', Math.round(rehearsal.value.restoreMs));
     const restoredRows = new Map(restored.tables.map((table) => [table.table, table.rows]));
     const mismatches = run.preflight.tables
       .filter((table) => restoredRows.get(table.table) !== table.rows)

@@ -5,7 +5,7 @@ import { loadMigrations } from '../helpers/migrations/migration-files.ts';
 import { validateMigrations, type MigrationValidation } from '../helpers/migrations/migration-validation.ts';
 import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
 import { bookkeepingSchemaOf, readVersion } from '../helpers/migrations/migration-history.ts';
-import { rehearseRestore } from '../helpers/restore-rehearsal.ts';
+import { withRehearsalCopy } from '../helpers/restore-rehearsal.ts';
 import {
   defineCheck,
   notApplicable,
@@ -14,6 +14,7 @@ import {
 } from '../reports/check-meta.ts';
 import { gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 import './support/database.ts';
+import './setup/prepare-rehearsal.ts';
 
 const run = inject('gateRun');
 // A directory the gate cannot read (mixed formats, an unparsable name) is one failed check, not a crashed file.
@@ -86,8 +87,20 @@ describe('CE-21 migration script preparation and validation', () => {
     const check = defineCheck(task, { id: 'ce21.mirror', ce: 'CE-21' });
     expect(run.backup.ok, 'the mirror is built from the pre-migration backup, which is missing').toBe(true);
     if (run.backup.ok !== true) return;
+    const rehearsal = inject('rehearsal');
+    if (rehearsal.ok !== true) {
+      const reason = rehearsal.ok === false ? rehearsal.error : rehearsal.reason;
+      check.measure('error', `restore of the backup failed: ${reason}`);
+      expect.fail(`restore of the backup failed: ${reason}`);
+    }
     let reached: string | null = null;
-    await rehearseRestore(run.backup.value.path, inject('databaseUrl'), async (mirror) => {
+    // A TEMPLATE clone of the run's one restore: a file copy, not a second pg_restore or server.
+    const source = {
+      serverUrl: rehearsal.value.serverUrl,
+      sourceUrl: inject('databaseUrl'),
+      template: rehearsal.value.database,
+    };
+    await withRehearsalCopy(source, 'ce21_mirror', async (mirror) => {
       const result = await new Migrator({
         databaseUrl: mirror.url,
         directory: migrationsDirectory(),

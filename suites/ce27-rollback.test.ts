@@ -10,10 +10,15 @@ import {
   type SkippableContext,
 } from '../reports/check-meta.ts';
 import './support/database.ts';
+import './setup/prepare-rehearsal.ts';
 import { backupDirectory, gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 
 const settings = gateSettings();
 const run = inject('gateRun');
+const rehearsal = inject('rehearsal');
+// A run that neither applied nor seeded left the source as its pre-migration backup holds it: the
+// cycle clones the run's restore. Otherwise it dumps the source now and restores that on the same server.
+const unchangedSinceBackup = run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run';
 const cycle = await runRollbackCycle({
   sourceUrl: inject('databaseUrl'),
   migrationsDirectory: migrationsDirectory(),
@@ -23,6 +28,15 @@ const cycle = await runRollbackCycle({
   backupDirectory: backupDirectory(),
   label: `${run.project}_rollback_source`,
   bookkeepingSchema: bookkeepingSchemaOf(settings.migrations),
+  rehearsal:
+    rehearsal.ok !== true
+      ? undefined
+      : {
+          serverUrl: rehearsal.value.serverUrl,
+          ...(unchangedSinceBackup && run.backup.ok === true
+            ? { template: { database: rehearsal.value.database, backup: run.backup.value } }
+            : {}),
+        },
 });
 
 /** The migrator's own bookkeeping changes with every rollback; only the data of the schema counts. */

@@ -42,8 +42,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   // A server that does not start is one sentence and exit 1, not a stack.
   const database = await exitOnGateError('migration-gate local', () => provider.start());
+  let stopRehearsal: () => Promise<void>;
   try {
-    await prepareGateRun({
+    stopRehearsal = await prepareGateRun({
       project,
       database,
       config,
@@ -62,5 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await database.stop();
     throw error;
   }
-  return () => database.stop();
+  return async () => {
+    await stopRehearsal();
+    await database.stop();
+  };
 }

@@ -14,6 +14,8 @@ import { redactUrl } from '../../helpers/redact.ts';
 import type { RunMetadata } from '../../helpers/run-metadata.ts';
 import type { GateRunRecord, StepOutcome } from './gate-run-record.ts';
 import '../../helpers/run-metadata.ts';
+import { largeTableProgress } from './large-table-progress.ts';
+import { startRunRehearsal } from './prepare-rehearsal.ts';
 
 export interface PrepareOptions {
   readonly project: TestProject;
@@ -76,19 +78,26 @@ async function applyIfSafe(
  * (CE-22), fixtures, baseline snapshot. A failing step is recorded, not thrown, so the suites report
  * it as a failed check with its reason instead of the whole run dying without evidence.
  */
-export async function prepareGateRun(options: PrepareOptions): Promise<void> {
+export async function prepareGateRun(options: PrepareOptions): Promise<() => Promise<void>> {
   const { project, database, log } = options;
   const url = database.url;
   const client = await connectClient(url);
   const startedAt = new Date().toISOString();
+  // The run's one rehearsal server starts beside the steps below; the teardown this returns stops it.
+  const rehearsal = startRunRehearsal(url, log);
+  const progress = { onLargeTable: largeTableProgress('fingerprint', log) };
   try {
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     log(`database ${redactUrl(url)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
-    const preflight = await takeSnapshot(client, options.config.schema);
+    const preflight = await takeSnapshot(client, options.config.schema, progress);
     const securityBefore = await takeSecuritySnapshot(client, options.config.schema); // CE-23 policy/grant diff
     const backup = await step('pre-migration backup (pg_dump)', log, () =>
       createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
     );
+    if (backup.ok === true)
+      log(`  backup: ${backup.value.bytes} bytes in ${Math.round(backup.value.durationMs)} ms`);
+    // Restored once, while the dry run and migrations go on; CE-20, CE-21 and CE-27 share it.
+    rehearsal.restore(backup);
     const bookkeepingSchema = bookkeepingSchemaOf(options.config.migrations);
     const migrator = new Migrator({
       databaseUrl: url,
@@ -102,7 +111,10 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
         securityAfterDryRun = await takeSecuritySnapshot(migrated, options.config.schema);
       }),
     );
-    const afterDryRun = compareSnapshots(preflight, await takeSnapshot(client, options.config.schema));
+    const afterDryRun = compareSnapshots(
+      preflight,
+      await takeSnapshot(client, options.config.schema, progress),
+    );
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
     const seeded: GateRunRecord['seeded'] =
       options.seed === undefined
@@ -113,7 +125,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
         : migrate.ok === true
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
-    const baseline = await takeSnapshot(client, options.config.schema);
+    const baseline = await takeSnapshot(client, options.config.schema, progress);
     const versionNow = await readVersion(client, bookkeepingSchema);
     const record: GateRunRecord = {
       project: project.name,
@@ -142,7 +154,12 @@ export async function prepareGateRun(options: PrepareOptions): Promise<void> {
     project.provide('databaseUrl', url);
     project.provide('runMetadata', metadata);
     project.provide('gateRun', record);
+    project.provide('rehearsal', await rehearsal.record());
+  } catch (error) {
+    await rehearsal.stop();
+    throw error;
   } finally {
     await client.end();
   }
+  return () => rehearsal.stop();
 }

@@ -19,7 +19,7 @@ const log = progressLog('migration-gate staging');
  * Non-destructive: migrations are dry-run only unless MIGRATION_GATE_APPLY=1, and every suite
  * writes inside transactions it rolls back; the last suite proves nothing changed.
  */
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // An explicit DATABASE_URL in the environment wins over the file.
   dotenv.config({ path: '.env.staging', quiet: true });
   const { config, database, retention } = await exitOnGateError('migration-gate staging', async () => {
@@ -42,7 +42,7 @@ export default async function setup(project: TestProject): Promise<void> {
     const backups = await startBackupRun(backupDirectory(), keepRunsSetting(process.env, loaded));
     return { config: loaded, database: started, retention: backups };
   });
-  await prepareGateRun({
+  const stopRehearsal = await prepareGateRun({
     project,
     database,
     config,
@@ -50,4 +50,6 @@ export default async function setup(project: TestProject): Promise<void> {
     log,
   });
   provideBackupRetention(project, retention);
+  // The rehearsal server (the backup restored once, cloned for CE-21 and CE-27) goes when the run ends.
+  return stopRehearsal;
 }

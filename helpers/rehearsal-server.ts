@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { connectClient } from './database-connection.ts';
+import { restoreBackup } from './database-backup.ts';
+import { EmbeddedProvider } from './providers/embedded-provider.ts';
+import type { StartedDatabase } from './providers/database-provider.ts';
+import { quoteIdent } from './sql-identifier.ts';
+
+/**
+ * The run's one throw-away "rehearsal" server: the backup is restored into it once, and the CE-21
+ * mirror and the CE-27 cycle work on `CREATE DATABASE … TEMPLATE` clones of that restore (a file copy)
+ * instead of each starting a server and restoring the dump again. `url` names its maintenance database.
+ */
+export async function startRehearsalServer(log?: (line: string) => void): Promise<StartedDatabase> {
+  return new EmbeddedProvider({ database: 'rehearsal', ...(log === undefined ? {} : { log }) }).start();
+}
+
+/** The URL of database `name` on the server that `serverUrl` points at (same credentials). */
+export function databaseUrlOn(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.toString();
+}
+
+/** A database name that no earlier clone on the server used: `prefix_<hex>`. */
+export function scratchName(prefix: string): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = await connectClient(serverUrl);
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Roles the source's policies and grants name, created NOLOGIN on the server (roles are per server). */
+export async function copyRoles(sourceUrl: string, serverUrl: string): Promise<void> {
+  const source = await connectClient(sourceUrl);
+  let roles: string[];
+  try {
+    const result = await source.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user ORDER BY 1`,
+    );
+    roles = result.rows.map((row) => row.rolname);
+  } finally {
+    await source.end();
+  }
+  const client = await connectClient(serverUrl);
+  try {
+    for (const role of roles) {
+      await client.query(
+        `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates database `name` on the server and restores `backupFile` into it; returns its URL. */
+export async function restoreOnServer(
+  serverUrl: string,
+  name: string,
+  backupFile: string,
+  sourceUrl: string,
+): Promise<string> {
+  await copyRoles(sourceUrl, serverUrl);
+  await onServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+  const url = databaseUrlOn(serverUrl, name);
+  await restoreBackup(backupFile, url);
+  return url;
+}
+
+/** `CREATE DATABASE name TEMPLATE template` (nobody may be connected to the template); returns its URL. */
+export async function cloneOnServer(serverUrl: string, template: string, name: string): Promise<string> {
+  await onServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  return databaseUrlOn(serverUrl, name);
+}
+
+/** Drops a clone once its check is done, so the server holds at most the restore and one clone. */
+export async function dropOnServer(serverUrl: string, name: string): Promise<void> {
+  await onServer(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+}

@@ -1,0 +1,91 @@
+import type {} from 'vitest';
+import type { BackupFile } from '../../helpers/database-backup.ts';
+import { takeSnapshot, type DatabaseSnapshot } from '../../helpers/database-snapshot.ts';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { errorMessage } from '../../helpers/gate-error.ts';
+import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
+import { databaseUrlOn, restoreOnServer, startRehearsalServer } from '../../helpers/rehearsal-server.ts';
+import type { StepOutcome } from './gate-run-record.ts';
+import { largeTableProgress } from './large-table-progress.ts';
+
+/** Database on the rehearsal server that holds the pre-migration backup, restored once per run. */
+export const RESTORED_DATABASE = 'restored';
+
+/** The pre-migration backup restored once on the run's rehearsal server, for CE-20, CE-21 and CE-27. */
+export type RehearsalRecord = StepOutcome<{
+  /** Maintenance database of the rehearsal server (password included: never print it unredacted). */
+  readonly serverUrl: string;
+  /** The restore: the template of every clone, never connected to by a suite. */
+  readonly database: string;
+  /** Fingerprint of the restore (CE-20 compares its row counts with the preflight). */
+  readonly snapshot: DatabaseSnapshot;
+  readonly restoreMs: number;
+}>;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    rehearsal: RehearsalRecord;
+  }
+}
+
+/** The run's rehearsal server, started at once (beside the dry run and migrations) and stopped at teardown. */
+export interface RunRehearsal {
+  /** Restores the backup once it exists; a backup that failed leaves the restore not run. */
+  restore(backup: StepOutcome<BackupFile>): void;
+  record(): Promise<RehearsalRecord>;
+  stop(): Promise<void>;
+}
+
+export function startRunRehearsal(sourceUrl: string, log: (line: string) => void): RunRehearsal {
+  const server: Promise<StepOutcome<StartedDatabase>> = startRehearsalServer(log).then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error: errorMessage(error) }),
+  );
+  let restored: Promise<RehearsalRecord> = Promise.resolve({
+    ok: 'not-run',
+    reason: 'there is no backup to restore',
+  });
+  return {
+    restore(backup) {
+      restored = (async (): Promise<RehearsalRecord> => {
+        if (backup.ok !== true) return { ok: 'not-run', reason: 'the pre-migration backup failed' };
+        const started = await server;
+        if (started.ok !== true) {
+          return {
+            ok: false,
+            error: `the rehearsal server did not start: ${String(started.ok === false ? started.error : '')}`,
+          };
+        }
+        try {
+          const begun = performance.now();
+          await restoreOnServer(started.value.url, RESTORED_DATABASE, backup.value.path, sourceUrl);
+          const restoreMs = performance.now() - begun;
+          log(
+            `restore of the backup (pg_restore, ${backup.value.bytes} bytes): done in ${Math.round(restoreMs)} ms`,
+          );
+          const client = await connectClient(databaseUrlOn(started.value.url, RESTORED_DATABASE));
+          try {
+            const snapshot = await takeSnapshot(client, 'public', {
+              onLargeTable: largeTableProgress('fingerprint of the restore', log),
+            });
+            return {
+              ok: true,
+              value: { serverUrl: started.value.url, database: RESTORED_DATABASE, snapshot, restoreMs },
+            };
+          } finally {
+            await client.end();
+          }
+        } catch (error) {
+          log(`restore of the backup: FAILED — ${errorMessage(error)}`);
+          return { ok: false, error: errorMessage(error) };
+        }
+      })();
+    },
+    record: () => restored,
+    async stop() {
+      await restored.catch(() => undefined);
+      const started = await server;
+      if (started.ok === true) await started.value.stop();
+    },
+  };
+}
