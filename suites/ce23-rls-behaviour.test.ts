@@ -286,7 +286,9 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     ).toMatch(
       byPrivilege
         ? /permission denied/
-        : new RegExp(`row-level security policy for table "${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`),
+        : new RegExp(
+            `row-level security policy (?:"[^"]*" )?for table "${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`,
+          ),
     );
   });
 

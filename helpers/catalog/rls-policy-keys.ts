@@ -116,3 +116,22 @@ export function policyKeyProblems(
   }
   return problems;
 }
+
+/**
+ * Whether a RESTRICTIVE policy that is itself keyed on the tenant covers `command`: restrictive
+ * policies are AND-ed onto every permissive one of their commands, so such a floor keeps rows in their
+ * tenant whatever a permissive policy of that command allows.
+ */
+export function coveredByTenantFloor(
+  command: string,
+  policies: readonly AppPolicy[],
+  tenantColumn: string,
+  tenantSetting: string,
+): boolean {
+  return policies.some(
+    (floor) =>
+      !floor.permissive &&
+      (floor.command === 'ALL' || floor.command === command) &&
+      policyKeyProblems({ ...floor, permissive: true }, tenantColumn, tenantSetting).length === 0,
+  );
+}

@@ -31,10 +31,13 @@ function codeOf(error: unknown): string {
 
 /** `42501` from a row-level-security check of `table` (not of a table a trigger wrote to). */
 export function isRlsRefusalOf(observation: Observation<unknown>, table: string): boolean {
+  // A RESTRICTIVE policy's refusal names the policy: `… row-level security policy "floor" for table "t"`.
   return (
     !observation.ok &&
     observation.code === '42501' &&
-    observation.message.includes(`row-level security policy for table "${table}"`)
+    new RegExp(`row-level security policy (?:"[^"]*" )?for table "${escapeRegExp(table)}"`).test(
+      observation.message,
+    )
   );
 }
 

@@ -1,5 +1,7 @@
-import { describe, test } from 'vitest';
-import { runCe23Sabotage } from './ce23-sabotage-case.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { runGate } from '../../support/run-gate.ts';
+import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { CE23_SUITES, applySabotage, runCe23Sabotage } from './ce23-sabotage-case.ts';
 
 describe('sabotage: weakened policies (CE-23)', () => {
   test('an extra permissive USING (true) policy on alerts fails its cross-tenant probes', async () => {
@@ -90,6 +92,18 @@ describe('sabotage: weakened policies (CE-23)', () => {
         'ce23.rls.analyses.update-move-to-other-tenant',
       ],
     });
+  });
+
+  test('clean negative: the same USING (true) under a RESTRICTIVE floor keyed on the tenant fails no check', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+    });
+    await applySabotage(db.url, 'permissive-true-under-floor.sql');
+    const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
+    expect(outcome.failed).toEqual([]);
+    expect(
+      outcome.checks.find((check) => check.id === 'ce23.rls.alerts.policies-keyed-on-tenant')?.status,
+    ).toBe('passed');
   });
 
   // INSERT revoked on a table is no longer a failure: the own-tenant control expects what the
