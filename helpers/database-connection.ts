@@ -10,6 +10,8 @@ export interface ConnectOptions {
   readonly connectTimeoutMs?: number;
   /** Shown in `pg_stat_activity`, so a DBA sees who is connected. */
   readonly applicationName?: string;
+  /** `statement_timeout` of every session (ms), sent at connect: a runaway query is cancelled, not waited on. */
+  readonly statementTimeoutMs?: number;
 }
 
 function clientConfig(url: string, options: ConnectOptions): pg.ClientConfig {
@@ -17,6 +19,7 @@ function clientConfig(url: string, options: ConnectOptions): pg.ClientConfig {
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     application_name: options.applicationName ?? 'migration-gate',
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
   };
 }
 

@@ -231,6 +231,14 @@ export interface GateConfig {
   };
   /** CE-26: query budgets and plan rules; left out, the CE-26 checks are not applicable. */
   readonly performance?: PerformanceConfig;
+  /** Limits that keep one runaway check from hanging the whole run. */
+  readonly budgets?: {
+    /**
+     * `statement_timeout` of the suites' connections (ms): a query running longer is cancelled and
+     * fails its check ("canceling statement due to statement timeout"). Left out: the server's own.
+     */
+    readonly statementTimeoutMs?: number;
+  };
 }
 
 /**

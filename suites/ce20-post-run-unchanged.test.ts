@@ -1,6 +1,8 @@
 import { describe, expect, inject, test } from 'vitest';
 import { compareSnapshots, takeSnapshot } from '../helpers/database-snapshot.ts';
+import { progressLog } from '../helpers/progress-log.ts';
 import { defineCheck } from '../reports/check-meta.ts';
+import { largeTableProgress } from './setup/large-table-progress.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
 
@@ -15,7 +17,13 @@ describe('CE-20 zero data loss: the gate left the database as it found it', () =
     const check = defineCheck(task, { id: 'ce20.post-run.unchanged', ce: 'CE-20' });
     const client = await pool.connect();
     try {
-      const now = await takeSnapshot(client, gateSettings().schema);
+      // A long pass over big tables shows it is moving: one line per large table, with rows/s.
+      const now = await takeSnapshot(client, gateSettings().schema, {
+        onLargeTable: largeTableProgress(
+          'post-run fingerprint',
+          progressLog(`migration-gate ${run.project}`),
+        ),
+      });
       const difference = compareSnapshots(run.baseline, now);
       check.measureAll({
         tables: now.tables.length,

@@ -3,10 +3,18 @@ import type pg from 'pg';
 import { connectPool } from '../../helpers/database-connection.ts';
 import '../../helpers/run-metadata.ts';
 import '../setup/gate-run-record.ts';
+import '../setup/run-config.ts';
 
-/** A pool on the database under test for one suite file, closed when the file ends. */
+/**
+ * A pool on the database under test for one suite file, closed when the file ends. Its sessions carry
+ * the config's `budgets.statementTimeoutMs`, so a runaway query fails its check instead of hanging the run.
+ */
 export async function suitePool(): Promise<pg.Pool> {
-  const pool = await connectPool(inject('databaseUrl'), { applicationName: 'migration-gate suite' });
+  const timeout = inject('gateConfig').budgets?.statementTimeoutMs;
+  const pool = await connectPool(inject('databaseUrl'), {
+    applicationName: 'migration-gate suite',
+    ...(timeout === undefined ? {} : { statementTimeoutMs: timeout }),
+  });
   afterAll(() => pool.end());
   return pool;
 }
