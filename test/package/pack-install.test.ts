@@ -1,0 +1,105 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cleanEnv, runCommand, runOrThrow, type CommandResult } from './run-command.ts';
+import { addRlsOffMigration, writeTeamProject } from './team-project.ts';
+
+/**
+ * The package as another team gets it: `npm pack` of this repository, installed with vitest from the
+ * registry into a fresh project outside it that holds only its own schema, gated there with the
+ * preset (`vitest.config.ts` is `defineGateVitestConfig()`): GO, then NO-GO once a migration turns
+ * row-level security off. One install serves both runs.
+ */
+const REPOSITORY = process.cwd();
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
+
+interface EvidenceFile {
+  readonly verdict: { readonly decision: 'GO' | 'NO-GO'; readonly reasons: readonly string[] };
+  readonly checks: readonly { readonly id: string; readonly status: string }[];
+}
+
+let work = '';
+let project = '';
+
+async function gate(): Promise<{ readonly run: CommandResult; readonly evidence: EvidenceFile }> {
+  const run = await runCommand('npx', ['vitest', 'run', '--project', 'local'], { cwd: project });
+  const latest = path.join(project, 'reports', 'out', 'latest');
+  const evidence = JSON.parse(await fs.readFile(path.join(latest, 'evidence.json'), 'utf8')) as EvidenceFile;
+  return { run, evidence };
+}
+
+beforeAll(async () => {
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-pack-'));
+  project = path.join(work, 'team');
+  // prepack builds dist/ first; --json names the tarball it wrote.
+  const packed = await runOrThrow('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: REPOSITORY,
+    env: cleanEnv(),
+  });
+  const jsonStart = packed.output.indexOf('[');
+  const [manifest] = JSON.parse(packed.output.slice(jsonStart)) as readonly { readonly filename: string }[];
+  if (manifest === undefined) throw new Error(`npm pack wrote no tarball:\n${packed.output}`);
+  await writeTeamProject(project);
+  await runOrThrow(
+    'npm',
+    ['install', '--save-dev', ...NPM_FLAGS, path.join(work, manifest.filename), 'vitest@4.1'],
+    { cwd: project },
+  );
+}, 600_000);
+
+afterAll(async () => {
+  if (work !== '') await fs.rm(work, { recursive: true, force: true });
+});
+
+describe('npm pack, installed into a team project outside this repository', () => {
+  test('ships compiled JS with type declarations, the evidence schema and a bin that needs no tsx', async () => {
+    const installed = path.join(project, 'node_modules', 'migration-gate');
+    const manifest = JSON.parse(await fs.readFile(path.join(installed, 'package.json'), 'utf8')) as {
+      readonly dependencies: Readonly<Record<string, string>>;
+      readonly peerDependencies: Readonly<Record<string, string>>;
+    };
+    expect(manifest.dependencies).not.toHaveProperty('tsx');
+    expect(manifest.peerDependencies).toEqual({ vitest: '4.1' });
+    for (const file of [
+      'dist/package/index.js',
+      'dist/package/index.d.ts',
+      'dist/package/vitest-preset.d.ts',
+      'dist/helpers/providers/embedded-reaper.mjs',
+      'reports/evidence.schema.json',
+    ]) {
+      await expect(fs.access(path.join(installed, file))).resolves.toBeUndefined();
+    }
+    await expect(fs.access(path.join(installed, 'helpers'))).rejects.toThrow();
+    await expect(fs.access(path.join(project, 'node_modules', 'tsx'))).rejects.toThrow();
+    const help = await runOrThrow('npx', ['migration-gate', '--help'], { cwd: project });
+    expect(help.output).toContain('migration-gate');
+  });
+
+  test('its own schema: `npx vitest run --project local` → GO, reports written in the project', async () => {
+    const { run, evidence } = await gate();
+    expect(run.output).toContain('Verdict: GO');
+    expect(run.code, run.output).toBe(0);
+    expect(evidence.verdict.decision).toBe('GO');
+    const ids = evidence.checks.map((check) => check.id);
+    expect(ids).toContain('ce23.rls.tasks.enabled');
+    expect(ids).toContain('ce24.fk.critical.tasks_workspace_fkey');
+    await expect(
+      fs.access(path.join(project, 'reports', 'out', 'latest', 'STAGING_MIGRATION_READINESS_REPORT.md')),
+    ).resolves.toBeUndefined();
+  });
+
+  test('a migration turning RLS off on tasks → NO-GO naming ce23.rls.tasks.enabled', async () => {
+    await addRlsOffMigration(project);
+    const { run, evidence } = await gate();
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('Verdict: NO-GO');
+    // The console lists the first few failures; evidence.json has them all.
+    expect(run.output).toMatch(/Failed check ce23\.rls\.tasks\./);
+    expect(evidence.verdict.decision).toBe('NO-GO');
+    const failed = evidence.checks.filter((check) => check.status === 'failed').map((check) => check.id);
+    expect(failed).toContain('ce23.rls.tasks.enabled');
+    // The same rule on the table left alone still holds: the sabotage broke exactly one table.
+    expect(failed).not.toContain('ce23.rls.workspaces.enabled');
+  });
+});

@@ -1,0 +1,2 @@
+DROP TABLE workspaces;
+DROP ROLE team_app;
