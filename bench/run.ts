@@ -14,6 +14,17 @@ import { Migrator } from '../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../helpers/providers/embedded-provider.ts';
 import { createScratchDatabase } from '../test/support/scratch-database.ts';
 
+// `npm run bench -- --scale 0.2GB`: the staging gate at scale against pg_dump + pg_restore (bench/scale.ts).
+if (process.argv.includes('--scale')) {
+  const { runScaleBench } = await import('./scale.ts');
+  try {
+    process.exit(await runScaleBench(process.argv.slice(2)));
+  } catch (error) {
+    process.stderr.write(`bench --scale failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
 const rows: [string, string][] = [];
 
 function record(name: string, value: string): void {

@@ -1,0 +1,223 @@
+/**
+ * `npm run bench -- --scale 0.2GB [--database-url postgresql://…/postgres]`: builds a staging database
+ * of about that size (the reference migrations, the fixtures, then fixtures/volume-seed.ts with the
+ * largest table's rows chosen to reach the size), runs the `staging` gate on it as a child process,
+ * and prints its wall time beside `pg_dump -Fc` + `pg_restore` of the same database in the same run,
+ * as a ratio, with the gate's peak RSS. The scratch databases (and the app role, if this created it)
+ * are dropped afterwards.
+ */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import gateConfig from '../gate.config.ts';
+import { seedDatabase } from '../fixtures/index.ts';
+import { seedVolume } from '../fixtures/volume-seed.ts';
+import { clientEnvironment } from '../helpers/database-backup.ts';
+import { connectClient } from '../helpers/database-connection.ts';
+import { GateError, errorMessage } from '../helpers/gate-error.ts';
+import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
+import { Migrator } from '../helpers/migrations/migrator.ts';
+import { redactUrl } from '../helpers/redact.ts';
+import { quoteIdent } from '../helpers/sql-identifier.ts';
+import { createScratchDatabase } from '../test/support/scratch-database.ts';
+
+const run = promisify(execFile);
+const PILOT_ROWS = 50_000;
+
+function log(line: string): void {
+  process.stdout.write(`[bench scale] ${line}\n`);
+}
+
+/** `0.2GB`, `1GB`, `500MB` → bytes; anything else is one sentence. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(GB|MB)$/i.exec(text.trim());
+  if (match === null || match[1] === undefined || match[2] === undefined) {
+    throw new GateError(`--scale takes a size such as 0.2GB or 500MB, not "${text}".`);
+  }
+  return Number(match[1]) * (match[2].toUpperCase() === 'GB' ? 1024 ** 3 : 1024 ** 2);
+}
+
+function argument(argv: readonly string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index === -1 ? undefined : argv[index + 1];
+}
+
+async function databaseSize(url: string): Promise<number> {
+  const client = await connectClient(url);
+  try {
+    const result = await client.query<{ bytes: string }>(
+      'SELECT pg_database_size(current_database())::text AS bytes',
+    );
+    return Number(result.rows[0]?.bytes ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Resident memory (kB) of a process and its descendants, from /proc; 0 for one already gone. */
+async function treeRssKb(pid: number): Promise<number> {
+  let total = 0;
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const children = await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  for (const child of children.split(/\s+/).filter((entry) => entry !== '')) {
+    total += await treeRssKb(Number(child));
+  }
+  return total;
+}
+
+interface GateRun {
+  readonly exitCode: number;
+  readonly wallMs: number;
+  /** VmHWM of the Vitest main process (where globalSetup fingerprints, dumps and restores). */
+  readonly mainPeakKb: number;
+  /** Highest sampled sum of VmRSS over the main process and its workers. */
+  readonly treePeakKb: number;
+  readonly verdict: string;
+}
+
+async function runStagingGate(databaseUrl: string, backupDir: string): Promise<GateRun> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [path.resolve('node_modules/vitest/vitest.mjs'), 'run', '--project', 'staging'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, DATABASE_URL: databaseUrl, MIGRATION_GATE_BACKUP_DIR: backupDir },
+    },
+  );
+  let verdict = 'no verdict printed';
+  let mainPeakKb = 0;
+  let treePeakKb = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    process.stdout.write(text);
+    const found = /Verdict: (GO|NO-GO)/.exec(text);
+    if (found?.[1] !== undefined) verdict = found[1];
+  });
+  const sampler = setInterval(() => {
+    const pid = child.pid;
+    if (pid === undefined) return;
+    void fs
+      .readFile(`/proc/${pid}/status`, 'utf8')
+      .then((status) => {
+        mainPeakKb = Math.max(mainPeakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      })
+      .catch(() => undefined);
+    void treeRssKb(pid).then((kb) => {
+      treePeakKb = Math.max(treePeakKb, kb);
+    });
+  }, 200);
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  clearInterval(sampler);
+  return { exitCode, wallMs: performance.now() - started, mainPeakKb, treePeakKb, verdict };
+}
+
+async function timedTool(tool: string, args: readonly string[], url: string): Promise<number> {
+  const started = performance.now();
+  try {
+    await run(tool, [...args], { env: clientEnvironment(url), maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new GateError(`${tool} failed: ${stderr || errorMessage(error)}.`, { cause: error });
+  }
+  return performance.now() - started;
+}
+
+async function build(url: string, targetBytes: number): Promise<number> {
+  const directory = path.resolve(gateConfig.migrations.directory);
+  await new Migrator({
+    databaseUrl: url,
+    directory,
+    bookkeepingSchema: bookkeepingSchemaOf(gateConfig.migrations),
+  }).migrate();
+  await seedDatabase(url, {
+    schema: gateConfig.schema,
+    tenants: gateConfig.fixtures.tenants,
+    seed: gateConfig.fixtures.seed,
+  });
+  const volume = {
+    schema: gateConfig.schema,
+    tenantKey: gateConfig.tenancy.tenantKey,
+    tenantTable: gateConfig.tenancy.tenantTable,
+    ...gateConfig.performance?.volume,
+  };
+  const empty = await databaseSize(url);
+  // A pilot batch gives the bytes per row of the largest table (its children and indexes included).
+  await seedVolume(url, { ...volume, largestTableRows: PILOT_ROWS, seed: 11, log });
+  const afterPilot = await databaseSize(url);
+  const perRow = Math.max(1, (afterPilot - empty) / PILOT_ROWS);
+  const remaining = Math.floor((targetBytes - afterPilot) / perRow);
+  log(`pilot: ${Math.round(perRow)} bytes per largest-table row; seeding ${Math.max(0, remaining)} more`);
+  if (remaining > 0) await seedVolume(url, { ...volume, largestTableRows: remaining, seed: 12, log });
+  const client = await connectClient(url);
+  try {
+    await client.query('VACUUM ANALYZE');
+  } finally {
+    await client.end();
+  }
+  return databaseSize(url);
+}
+
+/** Roles are server-wide and outlive the scratch databases: the app role goes if this run created it. */
+async function withRoleCleanup<T>(adminUrl: string, work: () => Promise<T>): Promise<T> {
+  const role = gateConfig.tenancy.appRole;
+  const admin = await connectClient(adminUrl);
+  try {
+    const existed = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+    try {
+      return await work();
+    } finally {
+      if (!existed) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function runScaleBench(argv: readonly string[]): Promise<number> {
+  const scale = argument(argv, '--scale') ?? '';
+  const targetBytes = parseSize(scale);
+  const adminUrl = argument(argv, '--database-url') ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-bench-scale-'));
+  try {
+    return await withRoleCleanup(adminUrl, async () => {
+      await using db = await createScratchDatabase(adminUrl, { prefix: 'mg_bench_scale' });
+      log(`building ${scale} in ${redactUrl(db.url)}`);
+      const buildStarted = performance.now();
+      const size = await build(db.url, targetBytes);
+      log(`built in ${seconds(performance.now() - buildStarted)}: pg_database_size ${mb(size)}`);
+      const dumpFile = path.join(workDir, 'bench.dump');
+      const dumpMs = await timedTool('pg_dump', ['--no-password', '-Fc', `--file=${dumpFile}`], db.url);
+      const dumpBytes = (await fs.stat(dumpFile)).size;
+      await using target = await createScratchDatabase(adminUrl, { prefix: 'mg_bench_restore' });
+      const restoreMs = await timedTool(
+        'pg_restore',
+        ['--no-password', '--no-owner', '--exit-on-error', `--dbname=${target.name}`, dumpFile],
+        target.url,
+      );
+      await target.drop();
+      await fs.rm(dumpFile);
+      log('running the staging gate …');
+      const gate = await runStagingGate(db.url, path.join(workDir, 'backups'));
+      const toolsMs = dumpMs + restoreMs;
+      const lines = [
+        `database: ${mb(size)} (pg_database_size), dump ${mb(dumpBytes)}`,
+        `pg_dump -Fc: ${seconds(dumpMs)}; pg_restore: ${seconds(restoreMs)}; together ${seconds(toolsMs)}`,
+        `staging gate: ${seconds(gate.wallMs)} wall, exit ${gate.exitCode}, verdict ${gate.verdict}`,
+        `ratio gate / (pg_dump + pg_restore): ${(gate.wallMs / toolsMs).toFixed(2)}`,
+        `gate peak RSS: main process ${mb(gate.mainPeakKb * 1024)} (VmHWM), process tree ${mb(gate.treePeakKb * 1024)} (sampled)`,
+        `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} RAM`,
+      ];
+      for (const line of lines) log(line);
+      return 0;
+    });
+  } finally {
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
