@@ -282,6 +282,11 @@ export interface PerformanceConfig {
   readonly maxRegression?: number;
   /** A median-time regression also needs the median to grow by more than this many ms; default 5. */
   readonly regressionFloorMs?: number;
+  /**
+   * CE-22 under load (`local`): a migration holding ACCESS EXCLUSIVE on a populated table longer than
+   * this while the tenant workload runs fails `ce22.load.<migration>`; default 2000 ms.
+   */
+  readonly maxExclusiveLockMs?: number;
   /** Volume the `local` project seeds before CE-26 (`fixtures/volume-seed.ts`). */
   readonly volume?: {
     readonly tenants?: number;

@@ -1,0 +1,1 @@
+ALTER TABLE public.alerts ALTER COLUMN title TYPE text;
