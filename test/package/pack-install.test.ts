@@ -1,17 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../../helpers/database-snapshot.ts';
+import { quoteIdent } from '../../helpers/sql-identifier.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { cleanEnv, runCommand, runOrThrow, type CommandResult } from './run-command.ts';
-import { addRlsOffMigration, writeTeamProject } from './team-project.ts';
+import { TEAM_ROWS_SQL, addRlsOffMigration, writeTeamProject } from './team-project.ts';
 
 /**
  * The package as another team gets it: `npm pack` of this repository, installed with vitest from the
  * registry into a fresh project outside it that holds only its own schema, gated there with the
- * preset (`vitest.config.ts` is `defineGateVitestConfig()`): GO, then NO-GO once a migration turns
- * row-level security off. One install serves both runs.
+ * preset (`vitest.config.ts` is `defineGateVitestConfig()`): `local` GO; the installed CLI migrates a
+ * scratch database on the machine's server and `staging` is GO there, the database unchanged; then
+ * `local` NO-GO once a migration turns row-level security off. One install serves every run.
  */
 const REPOSITORY = process.cwd();
+const STAGING_ADMIN_URL = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** Roles are server-wide: the staging run creates this one on a shared server, so it is unique. */
+const APP_ROLE = `mg_pack_app_${randomBytes(4).toString('hex')}`;
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
 
 interface EvidenceFile {
@@ -21,9 +30,16 @@ interface EvidenceFile {
 
 let work = '';
 let project = '';
+let staging: ScratchDatabase | undefined;
 
-async function gate(): Promise<{ readonly run: CommandResult; readonly evidence: EvidenceFile }> {
-  const run = await runCommand('npx', ['vitest', 'run', '--project', 'local'], { cwd: project });
+async function gate(
+  name: 'local' | 'staging',
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ readonly run: CommandResult; readonly evidence: EvidenceFile }> {
+  const run = await runCommand('npx', ['vitest', 'run', '--project', name], {
+    cwd: project,
+    env: cleanEnv(env),
+  });
   const latest = path.join(project, 'reports', 'out', 'latest');
   const evidence = JSON.parse(await fs.readFile(path.join(latest, 'evidence.json'), 'utf8')) as EvidenceFile;
   return { run, evidence };
@@ -40,7 +56,7 @@ beforeAll(async () => {
   const jsonStart = packed.output.indexOf('[');
   const [manifest] = JSON.parse(packed.output.slice(jsonStart)) as readonly { readonly filename: string }[];
   if (manifest === undefined) throw new Error(`npm pack wrote no tarball:\n${packed.output}`);
-  await writeTeamProject(project);
+  await writeTeamProject(project, APP_ROLE);
   await runOrThrow(
     'npm',
     ['install', '--save-dev', ...NPM_FLAGS, path.join(work, manifest.filename), 'vitest@4.1'],
@@ -49,8 +65,24 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await staging?.drop();
+  const admin = await connectClient(STAGING_ADMIN_URL);
+  try {
+    await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(APP_ROLE)}`);
+  } finally {
+    await admin.end();
+  }
   if (work !== '') await fs.rm(work, { recursive: true, force: true });
 });
+
+async function fingerprint(url: string): Promise<DatabaseSnapshot> {
+  const client = await connectClient(url);
+  try {
+    return await takeSnapshot(client);
+  } finally {
+    await client.end();
+  }
+}
 
 describe('npm pack, installed into a team project outside this repository', () => {
   test('ships compiled JS with type declarations, the evidence schema and a bin that needs no tsx', async () => {
@@ -77,7 +109,7 @@ describe('npm pack, installed into a team project outside this repository', () =
   });
 
   test('its own schema: `npx vitest run --project local` → GO, reports written in the project', async () => {
-    const { run, evidence } = await gate();
+    const { run, evidence } = await gate('local');
     expect(run.output).toContain('Verdict: GO');
     expect(run.code, run.output).toBe(0);
     expect(evidence.verdict.decision).toBe('GO');
@@ -89,9 +121,34 @@ describe('npm pack, installed into a team project outside this repository', () =
     ).resolves.toBeUndefined();
   });
 
+  test('the installed CLI migrates a scratch database; `--project staging` there → GO, database unchanged', async () => {
+    staging = await createScratchDatabase(STAGING_ADMIN_URL, { prefix: 'mg_pack_staging' });
+    const migrated = await runOrThrow(
+      'npx',
+      ['migration-gate', 'migrate', '--database-url', staging.url, '--migrations', 'migrations'],
+      { cwd: project },
+    );
+    expect(migrated.output).toContain('none → 002');
+    const owner = await connectClient(staging.url);
+    try {
+      await owner.query(TEAM_ROWS_SQL);
+    } finally {
+      await owner.end();
+    }
+    const before = await fingerprint(staging.url);
+    const { run, evidence } = await gate('staging', { DATABASE_URL: staging.url });
+    expect(run.output).toContain('Verdict: GO');
+    expect(run.code, run.output).toBe(0);
+    expect(evidence.verdict.decision).toBe('GO');
+    expect(compareSnapshots(before, await fingerprint(staging.url))).toEqual({
+      tables: [],
+      schemaChanged: false,
+    });
+  });
+
   test('a migration turning RLS off on tasks → NO-GO naming ce23.rls.tasks.enabled', async () => {
     await addRlsOffMigration(project);
-    const { run, evidence } = await gate();
+    const { run, evidence } = await gate('local');
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('Verdict: NO-GO');
     // The console lists the first few failures; evidence.json has them all.

@@ -5,19 +5,40 @@ import { fileURLToPath } from 'node:url';
 /** The team project's files kept beside this module: its migrations and its two config files. */
 const SOURCE = fileURLToPath(new URL('./team-project', import.meta.url));
 
+/** The application role the stored project names; {@link writeTeamProject} renames it. */
+const STORED_APP_ROLE = 'team_app';
+
 /**
  * Writes a fresh team repository at `dir`: its own two-table schema (uuid tenant key, RLS, two
  * migrations), `gate.config.ts` and a `vitest.config.ts` that is the preset and nothing else. The
  * config files are stored as `.txt` so this repository's type check does not resolve `migration-gate`.
+ * `appRole` replaces the role name everywhere: roles are server-wide, and the staging run creates it
+ * on a shared server.
  */
-export async function writeTeamProject(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  await fs.cp(path.join(SOURCE, 'migrations'), path.join(dir, 'migrations'), { recursive: true });
-  await fs.copyFile(path.join(SOURCE, 'gate.config.ts.txt'), path.join(dir, 'gate.config.ts'));
-  await fs.copyFile(path.join(SOURCE, 'vitest.config.ts.txt'), path.join(dir, 'vitest.config.ts'));
+export async function writeTeamProject(dir: string, appRole: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(appRole)) throw new Error(`"${appRole}" is not a plain role name.`);
+  const rename = (text: string): string => text.replaceAll(STORED_APP_ROLE, appRole);
+  await fs.mkdir(path.join(dir, 'migrations'), { recursive: true });
+  for (const file of await fs.readdir(path.join(SOURCE, 'migrations'))) {
+    const sql = await fs.readFile(path.join(SOURCE, 'migrations', file), 'utf8');
+    await fs.writeFile(path.join(dir, 'migrations', file), rename(sql));
+  }
+  for (const name of ['gate.config.ts', 'vitest.config.ts']) {
+    const text = await fs.readFile(path.join(SOURCE, `${name}.txt`), 'utf8');
+    await fs.writeFile(path.join(dir, name), rename(text));
+  }
   const manifest = { name: 'team-project', version: '1.0.0', private: true, type: 'module' };
   await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
+
+/** Rows for two tenants, written as the owner into a migrated team database (a staging database has data). */
+export const TEAM_ROWS_SQL = `
+INSERT INTO workspaces (tenant_id, id, name) VALUES
+  ('11111111-1111-1111-1111-111111111111', 'aaaaaaaa-0000-0000-0000-000000000001', 'Alpha'),
+  ('22222222-2222-2222-2222-222222222222', 'aaaaaaaa-0000-0000-0000-000000000002', 'Beta');
+INSERT INTO tasks (tenant_id, workspace_id, title)
+  SELECT tenant_id, id, 'task ' || n FROM workspaces, generate_series(1, 3) AS n;
+`;
 
 /**
  * The sabotage a team could commit by mistake: a third migration that turns row-level security off on
