@@ -12,7 +12,7 @@ import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
 import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../helpers/providers/embedded-provider.ts';
-import { createScratchDatabase } from '../test/support/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
 
 // `npm run bench -- --scale 0.2GB`: the staging gate at scale against pg_dump + pg_restore (bench/scale.ts).
 if (process.argv.includes('--scale')) {

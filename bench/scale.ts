@@ -21,7 +21,7 @@ import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts'
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { quoteIdent } from '../helpers/sql-identifier.ts';
-import { createScratchDatabase } from '../test/support/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
 
 const run = promisify(execFile);
 const PILOT_ROWS = 50_000;
@@ -150,11 +150,17 @@ async function build(url: string, targetBytes: number): Promise<number> {
   const empty = await databaseSize(url);
   // A pilot batch gives the bytes per row of the largest table (its children and indexes included).
   await seedVolume(url, { ...volume, largestTableRows: PILOT_ROWS, seed: 11, log });
-  const afterPilot = await databaseSize(url);
-  const perRow = Math.max(1, (afterPilot - empty) / PILOT_ROWS);
-  const remaining = Math.floor((targetBytes - afterPilot) / perRow);
-  log(`pilot: ${Math.round(perRow)} bytes per largest-table row; seeding ${Math.max(0, remaining)} more`);
-  if (remaining > 0) await seedVolume(url, { ...volume, largestTableRows: remaining, seed: 12, log });
+  let size = await databaseSize(url);
+  let perRow = Math.max(1, (size - empty) / PILOT_ROWS);
+  // Batches sized from the bytes per row seen so far, until within 10% of the target.
+  for (let batch = 0; batch < 4 && size < targetBytes * 0.9; batch++) {
+    const rows = Math.floor((targetBytes - size) / perRow);
+    log(`${Math.round(perRow)} bytes per largest-table row; seeding ${rows} more`);
+    await seedVolume(url, { ...volume, largestTableRows: rows, seed: 12 + batch, log });
+    const grown = await databaseSize(url);
+    perRow = Math.max(1, (grown - size) / rows);
+    size = grown;
+  }
   const client = await connectClient(url);
   try {
     await client.query('VACUUM ANALYZE');

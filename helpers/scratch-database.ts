@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { withDatabase } from '../../helpers/database-url.ts';
-import { quoteIdent } from '../../helpers/sql-identifier.ts';
+import { connectClient } from './database-connection.ts';
+import { withDatabase } from './database-url.ts';
+import { quoteIdent } from './sql-identifier.ts';
 
 /** A database of its own for one test, dropped (even with open connections) when disposed. */
 export interface ScratchDatabase extends AsyncDisposable {

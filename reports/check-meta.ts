@@ -19,10 +19,10 @@
  */
 import type { CeSection } from '../helpers/gate-config.ts';
 import { assertCheckId } from './check-id.ts';
-import type { JsonObject, JsonValue } from './json-value.ts';
+import type { JsonObject, JsonValue } from '../helpers/json-value.ts';
 import { toJsonValue } from './to-json-value.ts';
 
-export type { JsonObject, JsonPrimitive, JsonValue } from './json-value.ts';
+export type { JsonObject, JsonPrimitive, JsonValue } from '../helpers/json-value.ts';
 export { checkId, slugify } from './check-id.ts';
 export * from './well-known-checks.ts';
 

@@ -6,7 +6,7 @@
 import { CE_SECTIONS, type CeSection } from '../helpers/gate-config.ts';
 import { WELL_KNOWN_CHECK_IDS, WELL_KNOWN_CHECK_PREFIXES } from './well-known-checks.ts';
 import type { CheckCounts, CheckEvidence, EvidenceModel } from './evidence-model.ts';
-import type { JsonValue } from './json-value.ts';
+import type { JsonValue } from '../helpers/json-value.ts';
 import { countChecks } from './verdict.ts';
 
 /** A figure and the checks (or `run metadata`) it came from. */

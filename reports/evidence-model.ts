@@ -4,7 +4,7 @@
  */
 import type { CeSection, GateId } from '../helpers/gate-config.ts';
 import type { AccessMatrixCell, CheckMetric } from './check-meta.ts';
-import type { JsonObject, JsonValue } from './json-value.ts';
+import type { JsonObject, JsonValue } from '../helpers/json-value.ts';
 
 /**
  * Version of the `evidence.json` shape; bump major on a breaking change of the schema, minor on an

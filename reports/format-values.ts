@@ -1,6 +1,6 @@
 /** Measured values and check statuses as short plain text for tables. */
 import type { CheckStatus, GateStatus, MandatoryCheckStatus } from './evidence-model.ts';
-import type { JsonValue } from './json-value.ts';
+import type { JsonValue } from '../helpers/json-value.ts';
 import { truncate } from './markdown.ts';
 
 const MAX_VALUE_CHARS = 80;

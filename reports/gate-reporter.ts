@@ -22,7 +22,7 @@ import type {
   Vitest,
 } from 'vitest/node';
 import { PLAN_GATES } from '../helpers/config/plan-gates.ts';
-import '../suites/setup/run-config.ts';
+import '../helpers/config/provided-config.ts';
 import { errorMessage } from '../helpers/gate-error.ts';
 import { checkFromTestCase, collectChecks } from './collect-evidence.ts';
 import { toEvidenceError } from './collect-errors.ts';

@@ -4,7 +4,7 @@
  */
 import type { CheckEvidence, InventoryEvidence } from './evidence-model.ts';
 import { formatStatus } from './format-values.ts';
-import type { JsonValue } from './json-value.ts';
+import type { JsonValue } from '../helpers/json-value.ts';
 import { document, escapeInline, inlineCode, table } from './markdown.ts';
 
 /** Marks a key a row does not have, so a blank value and a missing one read differently. */

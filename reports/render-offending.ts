@@ -1,5 +1,5 @@
 /** Offending rows or objects: a table when they are records, a JSON block otherwise. */
-import { isJsonObject, type JsonValue } from './json-value.ts';
+import { isJsonObject, type JsonValue } from '../helpers/json-value.ts';
 import { codeBlock, table } from './markdown.ts';
 import { formatValue } from './format-values.ts';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from './json-value.ts';
+import type { JsonValue } from '../helpers/json-value.ts';
 
 /**
  * Converts what a database driver returns into JSON evidence: Dates → ISO strings, bigints → decimal

@@ -17,7 +17,7 @@ import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts'
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { quoteIdent } from '../helpers/sql-identifier.ts';
-import { createScratchDatabase } from '../test/support/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
 
 const adminUrl = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../helpers/database-connection.ts';
-import { IsolationSession, type Candidate } from '../helpers/catalog/rls-isolation-session.ts';
+import { IsolationSession, type Candidate } from '../fixtures/rls-isolation-session.ts';
 import {
   describeObservation,
   isRlsRefusalOf,

@@ -15,7 +15,7 @@ import {
   tenantScopedForeignKeys,
   type TenantScopedForeignKey,
 } from '../helpers/catalog/fk-tenant-consistency.ts';
-import { IsolationSession } from '../helpers/catalog/rls-isolation-session.ts';
+import { IsolationSession } from '../fixtures/rls-isolation-session.ts';
 import { freshScenarioRows } from '../helpers/catalog/fresh-scenario-rows.ts';
 import { discoverIndexes, indexesLeadingWith, primaryKeyOf } from '../helpers/catalog/indexes.ts';
 import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
 import { discoverTenantTables, type TenantTable } from '../helpers/catalog/tenant-tables.ts';
 import type { PerformanceParam } from '../helpers/gate-config.ts';
@@ -25,6 +25,10 @@ import {
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
 import { errorMessage } from '../helpers/gate-error.ts';
+import type { MeasuredBaseline } from '../helpers/perf/measure-baseline.ts';
+import type { StepOutcome } from './setup/gate-run-record.ts';
+import './setup/migration-load-record.ts';
+import { baselineKey } from './support/baseline-key.ts';
 
 const pool = await suitePool();
 const settings = gateSettings();
@@ -40,11 +44,31 @@ const regressionRule: RegressionRule = {
   ...(perf?.maxRegression === undefined ? {} : { maxRegression: perf.maxRegression }),
   ...(perf?.regressionFloorMs === undefined ? {} : { timeFloorMs: perf.regressionFloorMs }),
 };
-// A bad baseline file fails every regression check with its one sentence, not the whole suite.
+// The baseline: a file (MIGRATION_GATE_BASELINE, CI comparing a PR with main) wins over the one the
+// local setup measured on a clone at the rollback target. A bad file fails every regression check
+// with its one sentence, not the whole suite.
+const inRun: StepOutcome<MeasuredBaseline> | undefined = inject('perfBaseline');
 const baseline:
-  | { readonly ok: true; readonly value: PerfBaseline | undefined }
+  | {
+      readonly ok: true;
+      readonly value: PerfBaseline | undefined;
+      readonly source: string;
+      readonly unavailable: Readonly<Record<string, string>>;
+    }
   | { readonly ok: false; readonly error: string } = await readBaselineFromEnv().then(
-  (value) => ({ ok: true as const, value }),
+  (value) =>
+    value !== undefined
+      ? { ok: true as const, value, source: `${BASELINE_ENV}=${process.env[BASELINE_ENV] ?? ''}`, unavailable: {} }
+      : inRun?.ok === true
+        ? {
+            ok: true as const,
+            value: inRun.value.baseline,
+            source: `this run's clone at version ${inRun.value.baseline.migrationVersion ?? 'none'}`,
+            unavailable: inRun.value.unavailable,
+          }
+        : inRun?.ok === false
+          ? { ok: false as const, error: `the baseline could not be measured: ${inRun.error}` }
+          : { ok: true as const, value: undefined, source: 'none', unavailable: {} },
   (error: unknown) => ({ ok: false as const, error: errorMessage(error) }),
 );
 const NO_CONFIG = 'gate.config.ts has no `performance` section, so no query, budget or plan rule is stated';
@@ -208,7 +232,7 @@ describe('CE-26 performance: benchmark queries as the application role under RLS
       if (empty !== null) notApplicable({ skip }, check, empty);
       const seqScans = largeSeqScans(app);
       const baselineMs = baseline.ok
-        ? baseline.value?.queries[benchmark.idParts.join('.')]?.medianMs
+        ? baseline.value?.queries[baselineKey(benchmark.idParts)]?.medianMs
         : undefined;
       const timing: QueryTimingMeasures = {
         executionMs: app.medianMs,
@@ -303,7 +327,7 @@ describe(`CE-26 performance: regression against the baseline (${BASELINE_ENV})`,
       task,
       skip,
     }) => {
-      const key = benchmark.idParts.join('.');
+      const key = baselineKey(benchmark.idParts);
       const check = defineCheck(task, {
         id: checkId('CE-26', 'perf', 'regression', ...benchmark.idParts),
         ce: 'CE-26',
@@ -313,7 +337,7 @@ describe(`CE-26 performance: regression against the baseline (${BASELINE_ENV})`,
         notApplicable(
           { skip },
           check,
-          `no baseline: ${BASELINE_ENV} is not set (point it at the ce26_baseline.json a run on the main branch wrote)`,
+          `no baseline: ${BASELINE_ENV} is not set and this run measured none (the local project measures one on a clone at the rollback target; elsewhere point ${BASELINE_ENV} at the ce26_baseline.json a run on the main branch wrote)`,
         );
       }
       const before = baseline.value.queries[key];
@@ -321,7 +345,7 @@ describe(`CE-26 performance: regression against the baseline (${BASELINE_ENV})`,
         notApplicable(
           { skip },
           check,
-          `no baseline: the baseline (migration version ${baseline.value.migrationVersion ?? 'unknown'}) has no measurement of ${key}, a query new since then`,
+          `no baseline: ${baseline.unavailable[key] ?? `the baseline (${baseline.source}) has no measurement of ${key}, a query new since then`}`,
         );
       }
       if (tenantId === undefined) {
@@ -347,6 +371,7 @@ describe(`CE-26 performance: regression against the baseline (${BASELINE_ENV})`,
       const buffers = comparisons[0];
       check.measureAll({
         baselineVersion: baseline.value.migrationVersion,
+        baselineSource: baseline.source,
         maxRegression: regressionRule.maxRegression,
         timeFloorMs: regressionRule.timeFloorMs,
         bufferFloorBlocks: regressionRule.bufferFloorBlocks,

@@ -8,7 +8,7 @@ import {
 } from '../helpers/tenant-context.ts';
 import gateConfig from '../gate.config.ts';
 import type { C2ProDatabase } from '../fixtures/index.ts';
-import { createScratchDatabase } from './support/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
 
 const { tenancy } = gateConfig;
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { JsonValue } from '../../reports/json-value.ts';
+import type { JsonValue } from '../json-value.ts';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import type { Candidate } from './rls-isolation-session.ts';
+import type { Candidate } from './isolation-types.ts';
 import type { RlsProbe } from './rls-probe.ts';
 import type { ForeignKey } from './foreign-keys.ts';
 import type { TenantTable } from './tenant-tables.ts';

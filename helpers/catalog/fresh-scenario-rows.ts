@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { JsonValue } from '../../reports/json-value.ts';
+import type { JsonValue } from '../json-value.ts';
 import {
   freshKeyValues,
   freshTenantIds,

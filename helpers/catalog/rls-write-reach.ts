@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { IsolationTable } from '../../fixtures/seed-isolation-tenants.ts';
+import type { IsolationTable } from './isolation-types.ts';
 import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
 import { deleteTenantRows, referencingTables } from './rls-dependents.ts';
 import {

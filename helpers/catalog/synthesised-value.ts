@@ -1,5 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import type { JsonValue } from '../../reports/json-value.ts';
+import type { JsonValue } from '../json-value.ts';
 import type { SynthesisColumn } from './synthesis-shape.ts';
 
 /** A value for one column, or why none could be made. */

@@ -108,6 +108,8 @@ export async function rehearseMigrationsUnderLoad(options: {
   readonly url: string;
   readonly config: GateConfig;
   readonly log: (line: string) => void;
+  /** Runs on the clone at the rollback target, before the migrations and the workload (the CE-26 baseline). */
+  readonly atRollbackTarget?: (url: string, version: string | null) => Promise<void>;
 }): Promise<MigrationLoadRecord> {
   const { config, log } = options;
   const serverUrl = withDatabase(options.url, 'postgres');
@@ -125,6 +127,7 @@ export async function rehearseMigrationsUnderLoad(options: {
       bookkeepingSchema: bookkeepingSchemaOf(config.migrations),
     });
     await migrator.rollback({ to: from ?? 'none' });
+    await options.atRollbackTarget?.(url, from);
     const pending = files.filter((file) => from === null || compareVersions(file.version, from) > 0);
     const { tenants, tables } = await withClient(url, async (client) => {
       const sized = await sizeTenantTables(client, await discoverTenantTables(client, config));

@@ -10,11 +10,7 @@ import { prepareGateRun } from './prepare-gate-run.ts';
 import { seedFixtures } from '../../fixtures/seed-fixtures.ts';
 import { seedConfiguredVolume } from '../../fixtures/volume-seed.ts';
 import { loadRunConfig } from './run-config.ts';
-import { rehearseMigrationsUnderLoad } from '../../helpers/load/migrations-under-load.ts';
-import { errorMessage } from '../../helpers/gate-error.ts';
-import type { StepOutcome } from './gate-run-record.ts';
-import type { MigrationLoadRecord } from '../../helpers/load/migrations-under-load.ts';
-import './migration-load-record.ts';
+import { provideMigrationLoad } from './migration-load-step.ts';
 
 const log = progressLog('migration-gate local');
 
@@ -64,20 +60,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       },
     });
     provideBackupRetention(project, retention);
-    // CE-22 under load: the pending migrations again, on a seeded clone, while tenants read and write.
-    const started = performance.now();
-    const load: StepOutcome<MigrationLoadRecord> = await rehearseMigrationsUnderLoad({
-      url: database.url,
-      config,
-      log,
-    }).then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error: errorMessage(error) }),
-    );
-    log(
-      `migrations under load: ${load.ok === true ? 'done' : `FAILED — ${load.ok === false ? load.error : ''}`} in ${Math.round(performance.now() - started)} ms`,
-    );
-    project.provide('migrationLoad', load);
+    // CE-22 under load and the CE-26 baseline: the pending migrations again, on a seeded clone.
+    await provideMigrationLoad(project, database.url, config, log);
   } catch (error) {
     await database.stop();
     throw error;

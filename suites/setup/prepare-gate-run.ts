@@ -111,10 +111,8 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
         securityAfterDryRun = await takeSecuritySnapshot(migrated, options.config.schema);
       }),
     );
-    const afterDryRun = compareSnapshots(
-      preflight,
-      await takeSnapshot(client, options.config.schema, progress),
-    );
+    const dryRunSnapshot = await takeSnapshot(client, options.config.schema, progress);
+    const afterDryRun = compareSnapshots(preflight, dryRunSnapshot);
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
     const seeded: GateRunRecord['seeded'] =
       options.seed === undefined
@@ -125,7 +123,11 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
         : migrate.ok === true
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
-    const baseline = await takeSnapshot(client, options.config.schema, progress);
+    // Nothing applied or seeded since the dry run's snapshot: it is the baseline (one whole-table pass fewer).
+    const baseline =
+      migrate.ok === 'not-run' && seeded.ok === 'not-run'
+        ? dryRunSnapshot
+        : await takeSnapshot(client, options.config.schema, progress);
     const versionNow = await readVersion(client, bookkeepingSchema);
     const record: GateRunRecord = {
       project: project.name,

@@ -6,15 +6,7 @@ import {
   resolveGateConfigPath,
 } from '../../helpers/config/gate-config-file.ts';
 import type { GateConfig } from '../../helpers/gate-config.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The loaded gate config (paths absolute), as the suites and the reporter read it. */
-    gateConfig: GateConfig;
-    /** Absolute path of the file it came from. */
-    gateConfigFile: string;
-  }
-}
+import '../../helpers/config/provided-config.ts';
 
 /**
  * Finds and loads the gate config for a gate project (`$MIGRATION_GATE_CONFIG`, else `gate.config.*` in

@@ -7,7 +7,7 @@ import { connectClient } from '../../helpers/database-connection.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { runGate } from '../support/run-gate.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const reference = path.resolve('migrations');

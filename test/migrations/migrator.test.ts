@@ -6,7 +6,7 @@ import { GateError } from '../../helpers/gate-error.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import gateConfig from '../../gate.config.ts';
 import { copyMigrations } from '../support/migrations-copy.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const reference = path.resolve('migrations');

@@ -4,7 +4,7 @@ import { GateError } from '../../helpers/gate-error.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { versionOf } from '../support/database-facts.ts';
 import { copyMigrations } from '../support/migrations-copy.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

@@ -4,7 +4,7 @@ import { scanOrphans } from '../../helpers/catalog/fk-orphans.ts';
 import { discoverForeignKeys } from '../../helpers/catalog/foreign-keys.ts';
 import { connectClient } from '../../helpers/database-connection.ts';
 import gateConfig from '../../gate.config.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

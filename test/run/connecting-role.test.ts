@@ -9,7 +9,7 @@ import {
   type RolePowers,
 } from '../../helpers/run/connecting-role.ts';
 import { quoteIdent } from '../../helpers/sql-identifier.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
 
 /** The system server (trust auth), where a scratch database and plain roles can be made and dropped. */
 const SERVER = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

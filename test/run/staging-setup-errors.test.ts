@@ -4,7 +4,7 @@ import { connectClient } from '../../helpers/database-connection.ts';
 import { withDatabase } from '../../helpers/database-url.ts';
 import { quoteIdent } from '../../helpers/sql-identifier.ts';
 import { runVitestCli } from '../support/run-vitest-cli.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/scratch-database.ts';
 
 const SERVER = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

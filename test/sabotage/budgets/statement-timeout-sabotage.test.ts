@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/database-connection.ts';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
 
 const TIGHT_BUDGET_CONFIG = fileURLToPath(
   new URL('../configs/tight-statement-timeout.gate.config.ts', import.meta.url),

@@ -9,7 +9,7 @@ import { copyMigrations } from '../../support/migrations-copy.ts';
 import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
 import { versionOf } from '../../support/database-facts.ts';
 import { runVitestCli } from '../../support/run-vitest-cli.ts';
-import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

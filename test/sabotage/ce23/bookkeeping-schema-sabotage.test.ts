@@ -6,7 +6,7 @@ import { Migrator } from '../../../helpers/migrations/migrator.ts';
 import { quoteIdent } from '../../../helpers/sql-identifier.ts';
 import gateConfig from '../../../gate.config.ts';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
 
 const BOOKKEEPING_CONFIG = fileURLToPath(
   new URL('../configs/bookkeeping-schema.gate.config.ts', import.meta.url),

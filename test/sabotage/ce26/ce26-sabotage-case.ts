@@ -6,7 +6,7 @@ import { seedVolume } from '../../../fixtures/volume-seed.ts';
 import { connectClient } from '../../../helpers/database-connection.ts';
 import gateConfig from '../../../gate.config.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../../helpers/scratch-database.ts';
 
 export const CE26 = 'suites/ce26-performance.test.ts';
 

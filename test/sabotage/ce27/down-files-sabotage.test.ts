@@ -4,7 +4,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/database-connection.ts';
 import { copyMigrations } from '../../support/migrations-copy.ts';
 import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../support/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const template = inject('templateDatabase');
