@@ -11,6 +11,7 @@
  * A run without tests of a gate project (`vitest run --project self`) writes and prints nothing.
  * A failure to write a report is a warning; it never crashes the run.
  */
+import { appendFile } from 'node:fs/promises';
 import { relative, join, isAbsolute } from 'node:path';
 import type {
   Reporter,
@@ -30,6 +31,7 @@ import { targetFromMetadata } from './collect-target.ts';
 import type { CheckEvidence, Decision, EvidenceModel } from './evidence-model.ts';
 import { READINESS_FILE } from './report-files.ts';
 import { createRunId, resolveReportBase, writeReportSet } from './report-writer.ts';
+import { renderJobSummary } from './render-job-summary.ts';
 import { renderReportSet } from './render-report-set.ts';
 import { evaluateGates, type GatePolicy } from './verdict.ts';
 
@@ -130,6 +132,7 @@ export default class GateReporter implements Reporter {
     }
     if (this.#printsVerdict)
       for (const result of this.#results) this.#printVerdict(result, this.#results.length > 1);
+    await this.#writeJobSummary();
     if (this.#exitOnNoGo && this.#results.some((result) => result.decision === 'NO-GO')) process.exitCode = 1;
   }
 
@@ -181,6 +184,17 @@ export default class GateReporter implements Reporter {
   /** The gates an explicit option names, else those of the config the project loaded, else the plan's. */
   #policyOf(project: TestProject): GatePolicy {
     return this.#policy ?? project.getProvidedContext().gateConfig?.gates ?? PLAN_GATES;
+  }
+
+  /** In GitHub Actions, the verdict and its reasons go to the job summary too. */
+  async #writeJobSummary(): Promise<void> {
+    const file = process.env['GITHUB_STEP_SUMMARY'];
+    if (file === undefined || file === '' || this.#results.length === 0) return;
+    try {
+      await appendFile(file, `${renderJobSummary(this.#results)}\n`);
+    } catch (error) {
+      this.#warn(`could not write the job summary to ${file}: ${errorMessage(error)}`);
+    }
   }
 
   #printVerdict(result: GateRunResult, withProject: boolean): void {

@@ -274,6 +274,23 @@ describe('gate reporter on a real Vitest run', () => {
     expect(advisory.exitCode).toBeUndefined();
   });
 
+  test('in GitHub Actions the verdict and its reasons are appended to the job summary', async () => {
+    const summary = join(await tempDir('mg-summary-'), 'summary.md');
+    await writeFile(summary, '# earlier step\n');
+    const previous = process.env['GITHUB_STEP_SUMMARY'];
+    process.env['GITHUB_STEP_SUMMARY'] = summary;
+    try {
+      await runFixture({ files: failingSuites, reporter: { outputDir: await tempDir('mg-out-') } });
+    } finally {
+      if (previous === undefined) delete process.env['GITHUB_STEP_SUMMARY'];
+      else process.env['GITHUB_STEP_SUMMARY'] = previous;
+    }
+    const text = await readFile(summary, 'utf8');
+    expect(text.startsWith('# earlier step\n')).toBe(true);
+    expect(text).toContain('## migration-gate local: ❌ NO-GO');
+    expect(text).toContain('- Failed check ce23.rls.documents.update-other-tenant');
+  });
+
   test('an unwritable report directory is one sentence and NO-GO with exit code 1, not a crash', async () => {
     const blocker = join(await tempDir('mg-out-'), 'a-file');
     await writeFile(blocker, 'not a directory');
