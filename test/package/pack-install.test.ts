@@ -85,7 +85,7 @@ async function fingerprint(url: string): Promise<DatabaseSnapshot> {
 }
 
 describe('npm pack, installed into a team project outside this repository', () => {
-  test('ships compiled JS with type declarations, the evidence schema and a bin that needs no tsx', async () => {
+  test('ships compiled JS whose declarations type-check the team configs, the evidence schema, a bin without tsx', async () => {
     const installed = path.join(project, 'node_modules', 'migration-gate');
     const manifest = JSON.parse(await fs.readFile(path.join(installed, 'package.json'), 'utf8')) as {
       readonly dependencies: Readonly<Record<string, string>>;
@@ -104,6 +104,9 @@ describe('npm pack, installed into a team project outside this repository', () =
     }
     await expect(fs.access(path.join(installed, 'helpers'))).rejects.toThrow();
     await expect(fs.access(path.join(project, 'node_modules', 'tsx'))).rejects.toThrow();
+    // The team's two config files type-check against the shipped declarations (skipLibCheck off).
+    const tsc = path.join(REPOSITORY, 'node_modules', 'typescript', 'bin', 'tsc');
+    await runOrThrow(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
     const help = await runOrThrow('npx', ['migration-gate', '--help'], { cwd: project });
     expect(help.output).toContain('migration-gate');
   });

@@ -10,7 +10,8 @@ const STORED_APP_ROLE = 'team_app';
 
 /**
  * Writes a fresh team repository at `dir`: its own two-table schema (uuid tenant key, RLS, two
- * migrations), `gate.config.ts` and a `vitest.config.ts` that is the preset and nothing else. The
+ * migrations), `gate.config.ts`, a `vitest.config.ts` that is the preset and nothing else, and a
+ * `tsconfig.json` that type-checks both against the package's declarations. The
  * config files are stored as `.txt` so this repository's type check does not resolve `migration-gate`.
  * `appRole` replaces the role name everywhere: roles are server-wide, and the staging run creates it
  * on a shared server.
@@ -27,6 +28,7 @@ export async function writeTeamProject(dir: string, appRole: string): Promise<vo
     const text = await fs.readFile(path.join(SOURCE, `${name}.txt`), 'utf8');
     await fs.writeFile(path.join(dir, name), rename(text));
   }
+  await fs.copyFile(path.join(SOURCE, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
   const manifest = { name: 'team-project', version: '1.0.0', private: true, type: 'module' };
   await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
