@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectClient } from '../../helpers/database-connection.ts';
 import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../../helpers/database-snapshot.ts';
 import { quoteIdent } from '../../helpers/sql-identifier.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
 import { cleanEnv, runCommand, runOrThrow, type CommandResult } from './run-command.ts';
 import { TEAM_ROWS_SQL, addRlsOffMigration, writeTeamProject } from './team-project.ts';
 
