@@ -58,7 +58,12 @@ const baseline:
   | { readonly ok: false; readonly error: string } = await readBaselineFromEnv().then(
   (value) =>
     value !== undefined
-      ? { ok: true as const, value, source: `${BASELINE_ENV}=${process.env[BASELINE_ENV] ?? ''}`, unavailable: {} }
+      ? {
+          ok: true as const,
+          value,
+          source: `${BASELINE_ENV}=${process.env[BASELINE_ENV] ?? ''}`,
+          unavailable: {},
+        }
       : inRun?.ok === true
         ? {
             ok: true as const,
