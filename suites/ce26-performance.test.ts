@@ -327,6 +327,12 @@ describe('CE-26 performance: RLS overhead (application role vs owner with the te
 
 describe(`CE-26 performance: regression against the baseline (${BASELINE_ENV})`, () => {
   const pct = `${Math.round(regressionRule.maxRegression * 100)}%`;
+  if (perf === undefined) {
+    test('regression against the baseline (no benchmark queries configured)', ({ task, skip }) => {
+      const check = defineCheck(task, { id: checkId('CE-26', 'perf', 'regression'), ce: 'CE-26' });
+      notApplicable({ skip }, check, NO_CONFIG);
+    });
+  }
   for (const benchmark of benchmarks) {
     test(`${benchmark.name}: shared buffers and median time at most ${pct} over the baseline`, async ({
       task,
