@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { junitReporters } from './reports/junit-reporter.ts';
 import { CeSequencer } from './suites/setup/ce-sequencer.ts';
 
 /** The gate suites share one database and end with a "nothing changed" proof, so they run one at a time. */
@@ -12,7 +13,8 @@ const gateProject = {
 export default defineConfig({
   test: {
     // The evidence reporter writes reports/out/… and the verdict for the `local` and `staging` projects.
-    reporters: ['default', './reports/gate-reporter.ts'],
+    // MIGRATION_GATE_JUNIT=path also writes JUnit XML (CI test-report UIs).
+    reporters: ['default', './reports/gate-reporter.ts', ...junitReporters()],
     // Root only: Vitest ignores a project's sequencer. Orders gate suites by plan, post-run last.
     sequence: { sequencer: CeSequencer },
     projects: [

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProjectInlineConfiguration, ViteUserConfig } from 'vitest/config';
 import GateReporter, { type GateReporterOptions } from '../reports/gate-reporter.ts';
+import { junitReporters } from '../reports/junit-reporter.ts';
 import { CeSequencer } from '../suites/setup/ce-sequencer.ts';
 
 /** What {@link gateProjects} and {@link defineGateVitestConfig} accept; every field is optional. */
@@ -98,7 +99,7 @@ export function gateProjects(options: GateProjectsOptions = {}): TestProjectInli
 export function defineGateVitestConfig(options: GateVitestConfigOptions = {}): ViteUserConfig {
   return {
     test: {
-      reporters: ['default', new GateReporter(options.reporter)],
+      reporters: ['default', new GateReporter(options.reporter), ...junitReporters()],
       sequence: { sequencer: CeSequencer },
       projects: [...gateProjects(options), ...(options.projects ?? [])],
     },
