@@ -4,6 +4,7 @@ import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
 import { parseDatabaseUrl } from '../helpers/database-url.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { resolveDatabaseUrl, type TargetOptions } from './database-target.ts';
+import { addInitCommand } from './init/init-command.ts';
 
 interface CommonOptions extends TargetOptions {
   readonly migrations: string;
@@ -118,6 +119,8 @@ export function buildCli(): Command {
       });
       log(`version: ${result.from ?? 'none'} → ${result.to ?? 'none'} (${result.reverted.length} reverted)`);
     });
+
+  addInitCommand(program, log);
 
   return program;
 }
