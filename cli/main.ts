@@ -5,6 +5,7 @@ import { parseDatabaseUrl } from '../helpers/database-url.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { resolveDatabaseUrl, type TargetOptions } from './database-target.ts';
 import { addInitCommand } from './init/init-command.ts';
+import { runTypes, type TypesOptions } from './types/types-command.ts';
 
 interface CommonOptions extends TargetOptions {
   readonly migrations: string;
@@ -118,6 +119,18 @@ export function buildCli(): Command {
         acceptEditedDownFiles: options.acceptEditedDown === true,
       });
       log(`version: ${result.from ?? 'none'} → ${result.to ?? 'none'} (${result.reverted.length} reverted)`);
+    });
+
+  program
+    .command('types')
+    .description('generate the Kysely DB interface of the migrated schema (for typed invariant tests)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL)')
+    .option('--env <name>', 'read DATABASE_URL from .env.<name>')
+    .option('--schema <name>', "schema to describe (default: the gate config's schema, else public)")
+    .option('--config <file>', 'gate config file (default: gate.config.ts in the working directory)')
+    .addOption(new Option('--out <file>', 'file to write').default('gate-db.d.ts'))
+    .action(async (options: TypesOptions) => {
+      for (const line of await runTypes(options)) log(line);
     });
 
   addInitCommand(program, log);

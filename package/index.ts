@@ -18,6 +18,7 @@
 export * from '../helpers/gate-config.ts';
 export { GateError, errorMessage } from '../helpers/gate-error.ts';
 export * from '../helpers/tenant-context.ts';
+export * from '../helpers/invariants/as-tenant.ts';
 export * from '../reports/check-meta.ts';
 export * from '../helpers/providers/database-provider.ts';
 export { createProvider, type ProviderSettings } from '../helpers/providers/create-provider.ts';
