@@ -70,7 +70,8 @@ export interface CheckInventory {
 export interface CheckMeta {
   /** Stable id, `ceNN.` + dot-separated segments; see {@link checkId}. */
   readonly id: string;
-  readonly ce: CeSection;
+  /** Null for an invariant ({@link defineInvariant}): filed under the report's Invariants section. */
+  readonly ce: CeSection | null;
   /** Measured values by name: rows seen, rows affected, error codes, plan nodes, timings. */
   readonly measured: Readonly<Record<string, JsonValue>>;
   /** Rows or objects that broke the property (capped at {@link MAX_OFFENDING_ROWS}). */
@@ -168,9 +169,43 @@ export function defineCheck(
   init: { readonly id: string; readonly ce: CeSection },
 ): CheckRecorder {
   assertCheckId(init.id, init.ce);
+  return recordCheck(task, init, 'defineCheck');
+}
+
+/** Ids of invariants: `invariant.` followed by dot-separated `[a-z0-9_-]` segments. */
+const INVARIANT_ID_PATTERN = /^invariant(\.[a-z0-9_-]+)+$/;
+
+/**
+ * Declares that the running test is the invariant `id` (`invariant.…`), a check of the team's own that
+ * belongs to no CE section: the reporter files it under "Invariants" (`invariants_report.md`), and a
+ * failed invariant turns the verdict NO-GO like any failed check. A test that should count in a CE
+ * section calls {@link defineCheck} instead.
+ *
+ * @example
+ * ```ts
+ * test('every project has an owner', async ({ task }) => {
+ *   const check = defineInvariant(task, 'invariant.projects.owner');
+ *   …
+ * });
+ * ```
+ */
+export function defineInvariant(task: TaskWithMeta, id: string): CheckRecorder {
+  if (!INVARIANT_ID_PATTERN.test(id)) {
+    throw new Error(
+      `Invariant id ${JSON.stringify(id)} is malformed: use "invariant." plus dot-separated [a-z0-9_-] segments, e.g. "invariant.tenant-key-index".`,
+    );
+  }
+  return recordCheck(task, { id, ce: null }, 'defineInvariant');
+}
+
+function recordCheck(
+  task: TaskWithMeta,
+  init: { readonly id: string; readonly ce: CeSection | null },
+  caller: string,
+): CheckRecorder {
   if (task.meta.check !== undefined) {
     throw new Error(
-      `defineCheck(${JSON.stringify(init.id)}): this test already is check ${JSON.stringify(task.meta.check.id)}; one test is one check.`,
+      `${caller}(${JSON.stringify(init.id)}): this test already is check ${JSON.stringify(task.meta.check.id)}; one test is one check.`,
     );
   }
   const measured: Record<string, JsonValue> = {};

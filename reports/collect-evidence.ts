@@ -9,8 +9,8 @@ import type { CheckInventory, CheckMeta } from './check-meta.ts';
 import { toEvidenceError } from './collect-errors.ts';
 import type { CheckEvidence, EvidenceError, InventoryEvidence } from './evidence-model.ts';
 
-/** Prefix of derived ids for tests in files that are not named `ceNN-…`. */
-const NO_SECTION_PREFIX = 'other';
+/** Prefix of derived ids for tests in files that are not named `ceNN-…`: the Invariants section. */
+const NO_SECTION_PREFIX = 'invariant';
 
 /** The gate whose sections contain `ce`, if any. */
 export function gateOf(ce: CeSection | null, definitions: readonly GateDefinition[]): GateId | null {

@@ -6,7 +6,8 @@ import { computeDashboard } from './dashboard-metrics.ts';
 import type { EvidenceModel, GateEvaluation } from './evidence-model.ts';
 import { formatGateStatus, formatMandatoryStatus } from './format-values.ts';
 import { document, escapeInline, inlineCode, table } from './markdown.ts';
-import { CE_REPORT_FILES, EVIDENCE_FILE } from './report-files.ts';
+import { CE_REPORT_FILES, EVIDENCE_FILE, INVARIANTS_REPORT_FILE } from './report-files.ts';
+import { invariantChecks, invariantsSummary, renderInvariantTable } from './render-invariants-report.ts';
 import { renderDashboard } from './render-dashboard.ts';
 import { renderTarget } from './render-target.ts';
 import { countChecks, gateLabel, sectionStatus } from './verdict.ts';
@@ -77,9 +78,20 @@ function renderFailedChecks(model: EvidenceModel): string | null {
         check.errors[0] === undefined
           ? '—'
           : `${check.errors[0].name}: ${check.errors[0].message}`.slice(0, 200),
-        check.ce === null ? EVIDENCE_FILE : CE_REPORT_FILES[check.ce],
+        check.ce === null ? INVARIANTS_REPORT_FILE : CE_REPORT_FILES[check.ce],
       ]),
     ),
+  ]).trimEnd();
+}
+
+/** The team's invariants (checks of no CE section), or null when the run had none. */
+function renderInvariants(model: EvidenceModel): string | null {
+  const checks = invariantChecks(model);
+  if (checks.length === 0) return null;
+  return document([
+    '## Invariants',
+    `${invariantsSummary(checks)}. They belong to no gate; a failed one makes the verdict NO-GO.`,
+    renderInvariantTable(checks),
   ]).trimEnd();
 }
 
@@ -90,6 +102,10 @@ function renderReportLinks(model: EvidenceModel): string {
     const status = formatGateStatus(sectionStatus(countChecks(checks)));
     return [`- [${ce} ${CE_SECTION_INFO[ce].title}](./${CE_REPORT_FILES[ce]}) — ${status}`];
   });
+  const invariants = invariantChecks(model);
+  if (invariants.length > 0) {
+    links.push(`- [Invariants](./${INVARIANTS_REPORT_FILE}) — ${invariantsSummary(invariants)}`);
+  }
   return [...links, `- [${EVIDENCE_FILE}](./${EVIDENCE_FILE}) — every check, machine-readable`].join('\n');
 }
 
@@ -122,6 +138,7 @@ export function renderReadiness(model: EvidenceModel, evaluation: GateEvaluation
     checklist.automated.map((item) => `- [${item.done ? 'x' : ' '}] ${escapeInline(item.text)}`).join('\n'),
     '### Manual (not verified by the gate; a person ticks these)',
     checklist.manual.map((item) => `- [ ] ${item}`).join('\n'),
+    renderInvariants(model),
     renderFailedChecks(model),
     '## Reports',
     renderReportLinks(model),

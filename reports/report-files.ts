@@ -13,6 +13,9 @@ export const CE_REPORT_FILES: Readonly<Record<CeSection, string>> = {
   'CE-27': 'ce27_rollback_report.md',
 };
 
+/** The report of the checks that name no CE section: the team's invariants. */
+export const INVARIANTS_REPORT_FILE = 'invariants_report.md';
+
 export const EVIDENCE_FILE = 'evidence.json';
 export const READINESS_FILE = 'STAGING_MIGRATION_READINESS_REPORT.md';
 
