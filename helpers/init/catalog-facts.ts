@@ -6,7 +6,7 @@ export interface CatalogFacts {
   readonly foreignKeys: readonly ForeignKeyFacts[];
   readonly policies: readonly PolicyFacts[];
   /** Non-owner roles holding SELECT/INSERT/UPDATE/DELETE, per table. */
-  readonly grants: readonly { readonly table: string; readonly role: string }[];
+  readonly grants: readonly { readonly table: string; readonly role: string; readonly privilege: string }[];
 }
 
 export interface TableFacts {
@@ -91,13 +91,13 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string): P
        FROM pg_policies WHERE schemaname = $1 ORDER BY tablename, policyname`,
     [schema],
   );
-  const grants = await client.query<{ table: string; role: string }>(
-    `SELECT DISTINCT g.table_name AS table, g.grantee AS role
+  const grants = await client.query<{ table: string; role: string; privilege: string }>(
+    `SELECT DISTINCT g.table_name AS table, g.grantee AS role, g.privilege_type AS privilege
        FROM information_schema.role_table_grants g
        JOIN pg_class c ON c.relname = g.table_name JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = g.table_schema
       WHERE g.table_schema = $1 AND g.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
         AND g.grantee <> pg_get_userbyid(c.relowner) AND g.grantee <> 'PUBLIC'
-      ORDER BY 1, 2`,
+      ORDER BY 1, 2, 3`,
     [schema],
   );
   return {

@@ -18,6 +18,8 @@ export interface ConfigGuesses {
   /** Undefined: every tenant table is forced (the default applies). */
   readonly forceRlsTables: { readonly tables: readonly string[]; readonly source: string } | undefined;
   readonly foreignKeyCount: number;
+  /** Tenant tables (the tenant table aside) the application role may INSERT into, for the CE-25 insert probe. */
+  readonly insertProbeTables: { readonly tables: readonly string[]; readonly source: string } | undefined;
 }
 
 const TENANT_LIKE = /tenant|org|account|workspace/i;
@@ -139,7 +141,14 @@ function guessAppRole(facts: CatalogFacts, tenantTables: readonly string[]): Con
     };
   }
   const [fromGrants] = countBy(
-    facts.grants.filter((g) => tenantTables.includes(g.table) && !owners.has(g.role)).map((g) => g.role),
+    // One vote per table, whatever the number of privileges granted on it.
+    [
+      ...new Set(
+        facts.grants
+          .filter((g) => tenantTables.includes(g.table) && !owners.has(g.role))
+          .map((g) => JSON.stringify([g.table, g.role])),
+      ),
+    ].map((pair) => (JSON.parse(pair) as [string, string])[1]),
   );
   if (fromGrants !== undefined) {
     return {
@@ -171,6 +180,7 @@ export function guessConfig(facts: CatalogFacts, reads: readonly PolicyReads[]):
       tenantTables: { kind: 'todo', todo: 'tenancy.tenantTables: the tables scoped by the tenant key' },
       forceRlsTables: undefined,
       foreignKeyCount,
+      insertProbeTables: undefined,
     };
   }
   const key = tenantKey.value.name;
@@ -178,12 +188,17 @@ export function guessConfig(facts: CatalogFacts, reads: readonly PolicyReads[]):
   const keyed = tablesWith(facts, key);
   const parent = tenantTable.kind === 'guessed' ? tenantTable.value : undefined;
   const scoped = parent !== undefined && !keyed.includes(parent) ? [parent, ...keyed] : keyed;
+  const appRole = guessAppRole(facts, scoped);
+  const role = appRole.kind === 'guessed' ? appRole.value : undefined;
+  const insertable = keyed.filter((table) =>
+    facts.grants.some((g) => g.table === table && g.role === role && g.privilege === 'INSERT'),
+  );
   const forced = facts.tables.filter((t) => scoped.includes(t.name) && t.forced).map((t) => t.name);
   return {
     tenantKey,
     tenantTable,
     ...setting,
-    appRole: guessAppRole(facts, scoped),
+    appRole,
     tenantTables: {
       kind: 'guessed',
       value: scoped,
@@ -197,5 +212,9 @@ export function guessConfig(facts: CatalogFacts, reads: readonly PolicyReads[]):
             source: `only these of the ${scoped.length} tenant tables have FORCE ROW LEVEL SECURITY`,
           },
     foreignKeyCount,
+    insertProbeTables:
+      role === undefined || insertable.length === 0
+        ? undefined
+        : { tables: insertable, source: `the tenant tables ${role} holds INSERT on` },
   };
 }

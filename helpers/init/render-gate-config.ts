@@ -77,6 +77,11 @@ export function renderGateConfig(
       `    forceRlsTables: [${guesses.forceRlsTables.tables.map(literal).join(', ')}],`,
     );
   }
+  const probe = guesses.insertProbeTables;
+  const integrity =
+    probe === undefined
+      ? ''
+      : `\n    // ${probe.source}: an insert there for the app's own tenant must succeed and be visible\n    insertProbeTables: [${probe.tables.map(literal).join(', ')}],\n  `;
   return `import { defineGateConfig } from 'migration-gate';
 
 // Written by \`npx migration-gate init\` from the migrated catalog; check every guess, then commit.
@@ -97,7 +102,7 @@ ${tenancy.join('\n')}
     critical: [],
     acceptedNotValid: [],
   },
-  integrity: {},
+  integrity: {${integrity}},
 });
 `;
 }

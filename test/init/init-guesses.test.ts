@@ -39,6 +39,9 @@ describe('migration-gate init', () => {
     expect(config).not.toContain('forceRlsTables:');
     expect(config).not.toContain('tenantContext');
     expect(config).toMatch(/\/\/ the 1 foreign key\(s\) the migrated schema has now\n\s+minimumCount: 1,/);
+    expect(config).toMatch(
+      /\/\/ the tenant tables init_app_\w+ holds INSERT on: .*\n\s+insertProbeTables: \['projects'\],/,
+    );
     expect(lines).toContain('wrote gate.config.ts');
     expect(await project.readFile('vitest.config.ts')).toContain(
       "import { defineGateVitestConfig } from 'migration-gate/vitest';",

@@ -11,7 +11,7 @@ END $$;
 export const UUID_WITH_TENANTS: Readonly<Record<string, string>> = {
   '001_tenants.up.sql': `${CREATE_ROLE}
 CREATE TABLE tenants (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
-GRANT SELECT ON tenants TO {role};
+GRANT SELECT, INSERT ON tenants TO {role};
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenants_self ON tenants TO {role}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { expect, inject, test } from 'vitest';
+import { loadGateConfigFile } from '../../helpers/config/gate-config-file.ts';
+import { runInit } from '../../helpers/init/run-init.ts';
+import { runGate } from '../support/run-gate.ts';
+import { createInitProject } from './init-project.ts';
+import { UUID_WITH_TENANTS } from './init-schemas.ts';
+
+const adminUrl = inject('adminUrl');
+
+test('the config init writes for a schema it guesses right gates it with no edit: staging run, no failed check', async () => {
+  await using project = await createInitProject(adminUrl, 'db/migrations', UUID_WITH_TENANTS);
+  await runInit({ root: project.root, databaseUrl: project.database.url });
+  const file = path.join(project.root, 'gate.config.ts');
+  const config = await loadGateConfigFile(file);
+  expect(config.tenancy).toMatchObject({
+    tenantKey: 'tenant_id',
+    tenantTable: 'tenants',
+    tenantSetting: 'app.tenant_id',
+    appRole: project.role,
+    tenantTables: ['tenants', 'projects'],
+  });
+  expect(config.migrations.directory).toBe(path.join(project.root, 'db/migrations'));
+
+  const outcome = await runGate({
+    databaseUrl: project.database.url,
+    files: [],
+    env: { MIGRATION_GATE_CONFIG: file },
+  });
+  expect(outcome.checks.filter((c) => c.status === 'failed')).toEqual([]);
+  expect(outcome.decision, outcome.reasons.join('; ')).toBe('GO');
+  expect(outcome.checks.map((check) => check.id)).toEqual(
+    expect.arrayContaining([
+      'ce22.migrations.version',
+      'ce24.fk.count',
+      'ce25.integrity.insert-visible.projects',
+      'ce27.rollback.cycle-restores',
+    ]),
+  );
+  expect(outcome.checks.length).toBeGreaterThan(10);
+});
