@@ -4,7 +4,8 @@ import { CeSequencer } from './suites/setup/ce-sequencer.ts';
 
 /** The gate suites share one database and end with a "nothing changed" proof, so they run one at a time. */
 const gateProject = {
-  include: ['suites/**/*.test.ts'],
+  // The gate's suites and this repository's own invariants (as a team's `invariants/` folder).
+  include: ['suites/**/*.test.ts', 'invariants/**/*.test.ts'],
   fileParallelism: false,
   testTimeout: 120_000,
   hookTimeout: 180_000,
