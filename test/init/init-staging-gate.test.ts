@@ -2,13 +2,14 @@ import path from 'node:path';
 import { expect, inject, test } from 'vitest';
 import { loadGateConfigFile } from '../../helpers/config/gate-config-file.ts';
 import { runInit } from '../../helpers/init/run-init.ts';
-import { runGate } from '../support/run-gate.ts';
+import { connectClient } from '../../helpers/database-connection.ts';
+import { expectChecksFailed, runGate } from '../support/run-gate.ts';
 import { createInitProject } from './init-project.ts';
 import { UUID_WITH_TENANTS } from './init-schemas.ts';
 
 const adminUrl = inject('adminUrl');
 
-test('the config init writes for a schema it guesses right gates it with no edit: staging run, no failed check', async () => {
+test('the config init writes for a schema it guesses right gates it with no edit: staging run GO with no failed check, NO-GO once FORCE is off', async () => {
   await using project = await createInitProject(adminUrl, 'db/migrations', UUID_WITH_TENANTS);
   await runInit({ root: project.root, databaseUrl: project.database.url });
   const file = path.join(project.root, 'gate.config.ts');
@@ -38,4 +39,18 @@ test('the config init writes for a schema it guesses right gates it with no edit
     ]),
   );
   expect(outcome.checks.length).toBeGreaterThan(10);
+
+  // The written config gates for real: FORCE switched off on a tenant table turns the same run NO-GO.
+  const admin = await connectClient(project.database.url);
+  try {
+    await admin.query('ALTER TABLE projects NO FORCE ROW LEVEL SECURITY');
+  } finally {
+    await admin.end();
+  }
+  const sabotaged = await runGate({
+    databaseUrl: project.database.url,
+    files: [],
+    env: { MIGRATION_GATE_CONFIG: file },
+  });
+  expectChecksFailed(sabotaged, ['ce23.rls.projects.forced']);
 });
