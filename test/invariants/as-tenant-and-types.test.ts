@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../cli/main.ts';
 import { runTypes } from '../../cli/types/types-command.ts';
 import { connectClient } from '../../helpers/database-connection.ts';
 import {
@@ -142,6 +143,27 @@ describe('asTenant / asOwner and `migration-gate types` on a real database', () 
       expect(written).toContain('  note_bodies: NoteBodies;');
       expect(written).toContain('  notes: Notes;');
     } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the CLI subcommand writes the file and exits 0; a bad schema exits non-zero', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mg-types-cli-'));
+    const out = path.join(dir, 'nested', 'db.d.ts');
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => stderr.push(chunk) > 0) as typeof process.stderr.write;
+    try {
+      expect(await runCli(['types', '--database-url', scratch.url, '--schema', 'public', '--out', out])).toBe(
+        0,
+      );
+      expect(await fs.readFile(out, 'utf8')).toContain('export interface DB {');
+      expect(
+        await runCli(['types', '--database-url', scratch.url, '--schema', 'nowhere', '--out', out]),
+      ).not.toBe(0);
+      expect(stderr.join('')).toMatch(/^migration-gate: Schema "nowhere" of .* has no tables or views/);
+    } finally {
+      process.stderr.write = write;
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
