@@ -187,7 +187,12 @@ export function guessConfig(facts: CatalogFacts, reads: readonly PolicyReads[]):
   const tenantTable = guessTenantTable(facts, key);
   const keyed = tablesWith(facts, key);
   const parent = tenantTable.kind === 'guessed' ? tenantTable.value : undefined;
-  const scoped = parent !== undefined && !keyed.includes(parent) ? [parent, ...keyed] : keyed;
+  // The tenant table is scoped by its primary key; listed only when it has row-level security to check.
+  const parentScoped =
+    parent !== undefined &&
+    !keyed.includes(parent) &&
+    facts.tables.some((t) => t.name === parent && t.rowSecurity);
+  const scoped = parentScoped ? [parent, ...keyed] : keyed;
   const appRole = guessAppRole(facts, scoped);
   const role = appRole.kind === 'guessed' ? appRole.value : undefined;
   const insertable = keyed.filter((table) =>
@@ -202,7 +207,13 @@ export function guessConfig(facts: CatalogFacts, reads: readonly PolicyReads[]):
     tenantTables: {
       kind: 'guessed',
       value: scoped,
-      source: `tables with a ${key} column${parent === undefined ? '' : `, and the tenant table ${parent}`}`,
+      source: `tables with a ${key} column${
+        parent === undefined
+          ? ''
+          : parentScoped
+            ? `, and the tenant table ${parent}`
+            : ` (${parent} has no RLS: not listed)`
+      }`,
     },
     forceRlsTables:
       forced.length === scoped.length
