@@ -22,6 +22,7 @@ export interface GateDefinition {
   readonly sections: readonly CeSection[];
 }
 
+/** The tenancy model: the tenant key, how the application states its tenant, its role, the tenant tables. */
 export interface TenancyConfig {
   /** Column that carries the tenant on every tenant-scoped table. */
   readonly tenantKey: string;
@@ -143,7 +144,12 @@ export interface TableColumnsExpectation {
 export interface GateConfig {
   /** Schema the gate inspects. */
   readonly schema: string;
+  /** The migrations and the versions CE-22 and CE-27 expect. */
   readonly migrations: {
+    /**
+     * The migrations directory, relative to the config file; numbered (`NNN_name.up.sql` /
+     * `.down.sql`, golang-migrate), dbmate or Flyway files, detected from the names.
+     */
     readonly directory: string;
     /** Version the database must be at after the migrations (CE-22). */
     readonly expectedVersion: string;
@@ -164,8 +170,11 @@ export interface GateConfig {
     readonly bookkeepingSchema?: string;
   };
   readonly tenancy: TenancyConfig;
+  /** CE-24: what the foreign keys must be. */
   readonly foreignKeys: {
+    /** At least this many foreign keys must exist (the plan's count). */
     readonly minimumCount: number;
+    /** Constraints that must exist by name, with their ON DELETE action. */
     readonly critical: readonly ForeignKeyExpectation[];
     /** Constraints allowed to stay NOT VALID. */
     readonly acceptedNotValid: readonly string[];
@@ -208,7 +217,9 @@ export interface GateConfig {
     /** How many gate runs' backups the directory keeps; default 1 (MIGRATION_GATE_KEEP_BACKUPS wins). */
     readonly keepRuns?: number;
   };
+  /** What the `local` project seeds into its throw-away database. */
   readonly fixtures: {
+    /** Faker seed: the same seed gives the same fixture rows. */
     readonly seed: number;
     /** Tenants seeded into the throw-away database of the `local` project. */
     readonly tenants: number;
@@ -219,7 +230,9 @@ export interface GateConfig {
      */
     readonly factories?: string;
   };
+  /** The plan's quality gates and which of them GO requires. */
   readonly gates: {
+    /** Each gate and the CE sections whose checks decide it. */
     readonly definitions: readonly GateDefinition[];
     /** The verdict is GO only when every required gate passed. */
     readonly required: readonly GateId[];
