@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The team project's files kept beside this module: its migrations and its two config files. */
+/** The team project's files kept beside this module: its migrations and its tsconfig. */
 const SOURCE = fileURLToPath(new URL('./team-project', import.meta.url));
 
 /** The application role the stored project names; {@link writeTeamProject} renames it. */
@@ -10,11 +10,10 @@ const STORED_APP_ROLE = 'team_app';
 
 /**
  * Writes a fresh team repository at `dir`: its own two-table schema (uuid tenant key, RLS, two
- * migrations), `gate.config.ts`, a `vitest.config.ts` that is the preset and nothing else, and a
- * `tsconfig.json` that type-checks both against the package's declarations. The
- * config files are stored as `.txt` so this repository's type check does not resolve `migration-gate`.
- * `appRole` replaces the role name everywhere: roles are server-wide, and the staging run creates it
- * on a shared server.
+ * migrations), a `package.json`, and a `tsconfig.json` that type-checks the `gate.config.ts` and
+ * `vitest.config.ts` that `npx migration-gate init` writes against the package's declarations. No gate
+ * config: init writes it. `appRole` replaces the role name in the migrations: roles are server-wide,
+ * and the staging run creates it on a shared server.
  */
 export async function writeTeamProject(dir: string, appRole: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(appRole)) throw new Error(`"${appRole}" is not a plain role name.`);
@@ -23,10 +22,6 @@ export async function writeTeamProject(dir: string, appRole: string): Promise<vo
   for (const file of await fs.readdir(path.join(SOURCE, 'migrations'))) {
     const sql = await fs.readFile(path.join(SOURCE, 'migrations', file), 'utf8');
     await fs.writeFile(path.join(dir, 'migrations', file), rename(sql));
-  }
-  for (const name of ['gate.config.ts', 'vitest.config.ts']) {
-    const text = await fs.readFile(path.join(SOURCE, `${name}.txt`), 'utf8');
-    await fs.writeFile(path.join(dir, name), rename(text));
   }
   await fs.copyFile(path.join(SOURCE, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
   const manifest = { name: 'team-project', version: '1.0.0', private: true, type: 'module' };
@@ -44,7 +39,7 @@ INSERT INTO tasks (tenant_id, workspace_id, title)
 
 /**
  * The sabotage a team could commit by mistake: a third migration that turns row-level security off on
- * `tasks`, with the config's expected version moved to it (as a team adding a migration would).
+ * `tasks`, with the expected version of the config init wrote moved to it (as a team adding a migration would).
  */
 export async function addRlsOffMigration(dir: string): Promise<void> {
   const migrations = path.join(dir, 'migrations');
