@@ -4,7 +4,6 @@ import { takeSnapshot, type DatabaseSnapshot } from './database-snapshot.ts';
 import { EmbeddedProvider } from './providers/embedded-provider.ts';
 import type { StartedDatabase } from './providers/database-provider.ts';
 import { cloneOnServer, copyRoles, dropOnServer, restoreOnServer, scratchName } from './rehearsal-server.ts';
-import { quoteIdent } from './sql-identifier.ts';
 
 /**
  * Restores a backup into an isolated, throw-away embedded PostgreSQL and fingerprints the result,
@@ -16,24 +15,10 @@ export async function rehearseRestore(
   sourceUrl: string,
   work?: (restored: StartedDatabase) => Promise<void>,
 ): Promise<DatabaseSnapshot> {
-  const source = await connectClient(sourceUrl);
-  let roles: string[];
-  try {
-    const result = await source.query<{ rolname: string }>(
-      `SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user ORDER BY 1`,
-    );
-    roles = result.rows.map((row) => row.rolname);
-  } finally {
-    await source.end();
-  }
   await using mirror = await new EmbeddedProvider({ database: 'restore_rehearsal' }).start();
+  await copyRoles(sourceUrl, mirror.url);
   const client = await connectClient(mirror.url);
   try {
-    for (const role of roles) {
-      await client.query(
-        `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-      );
-    }
     await restoreBackup(backupFile, mirror.url);
     const snapshot = await takeSnapshot(client);
     if (work !== undefined) await work(mirror);
