@@ -1,6 +1,6 @@
 import { describe, expect, inject, test } from 'vitest';
 import { listBackup } from '../helpers/database-backup.ts';
-import { defineCheck } from '../reports/check-meta.ts';
+import { defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import './setup/prepare-rehearsal.ts';
 
@@ -43,6 +43,22 @@ describe('CE-20 pre-migration environment validation', () => {
     });
     expect(metadata.database.url).not.toBe('');
     expect(pgDump, 'pg_dump must be installed to back the database up').toMatch(/pg_dump/);
+  });
+
+  test('the config names tables, columns, role and setting the migrated schema has', ({ task, skip }) => {
+    const check = defineCheck(task, { id: 'ce20.config.matches-schema', ce: 'CE-20' });
+    const outcome = run.configCheck;
+    if (outcome.ok !== true) {
+      if (outcome.ok === 'not-run') notApplicable({ skip }, check, outcome.reason);
+      expect.fail(`the config could not be compared with the schema: ${outcome.error}`);
+    }
+    check.measure('problems', outcome.value.length);
+    check.offending(outcome.value);
+    // One sentence per problem, each naming the config field and what the schema has instead.
+    if (outcome.value.length > 0)
+      expect.fail(
+        `the config does not fit the migrated schema: ${outcome.value.map((problem) => problem.sentence).join(' ')}`,
+      );
   });
 
   test('pre-migration backup created (file size > 0)', ({ task }) => {

@@ -3,6 +3,7 @@ import type { DatabaseSnapshot, SnapshotDifference } from '../../helpers/databas
 import type { BackupFile } from '../../helpers/database-backup.ts';
 import type { TimedMigration } from '../../helpers/migrations/migrator.ts';
 import type { SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
+import type { ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
 
 /** A step of the run that globalSetup performed: its result, or the one-sentence error it hit. */
 export type StepOutcome<T> =
@@ -21,6 +22,11 @@ export interface GateRunRecord {
     readonly executed: readonly TimedMigration[];
     readonly totalMs: number;
   }>;
+  /**
+   * The config compared with the catalog as the pending migrations leave it (inside the dry run): what
+   * it names that is not there. Not run when the dry run failed.
+   */
+  readonly configCheck: StepOutcome<readonly ConfigProblem[]>;
   /** Tables or schema the dry run changed: must be empty. */
   readonly dryRunTrace: { readonly tables: readonly SnapshotDifference[]; readonly schemaChanged: boolean };
   readonly migrate: StepOutcome<{

@@ -7,6 +7,7 @@ import { createBackup } from '../../helpers/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
 import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
+import { configProblems, type ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
 import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
 import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
@@ -73,6 +74,29 @@ async function applyIfSafe(
   return step('apply migrations', log, migrate);
 }
 
+/** The config comparison as a step: its problems printed one sentence each, before any suite runs. */
+function configCheckOutcome(
+  dryRun: StepOutcome<unknown>,
+  outcome: StepOutcome<readonly ConfigProblem[]> | undefined,
+  log: (line: string) => void,
+): GateRunRecord['configCheck'] {
+  if (dryRun.ok !== true || outcome === undefined)
+    return {
+      ok: 'not-run',
+      reason: 'the dry run of the pending migrations failed, so the migrated schema is unknown',
+    };
+  if (outcome.ok !== true) {
+    log(`config check: FAILED — ${outcome.ok === false ? outcome.error : outcome.reason}`);
+    return outcome;
+  }
+  if (outcome.value.length === 0) log('config matches the migrated schema');
+  else {
+    log(`config does not match the migrated schema; ce20.config.matches-schema fails:`);
+    for (const problem of outcome.value) log(`  - ${problem.sentence}`);
+  }
+  return outcome;
+}
+
 /**
  * The flow before the suites: preflight snapshot and backup (CE-20), dry run (CE-21), apply
  * (CE-22), fixtures, baseline snapshot. A failing step is recorded, not thrown, so the suites report
@@ -106,11 +130,19 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       log: (line) => log(`  ${line}`),
     });
     let securityAfterDryRun: SecuritySnapshot | undefined;
+    let problems: StepOutcome<readonly ConfigProblem[]> | undefined;
     const dryRun = await step('dry run of pending migrations', log, () =>
       migrator.dryRun(async (migrated) => {
         securityAfterDryRun = await takeSecuritySnapshot(migrated, options.config.schema);
+        // The config describes the schema after the migrations: compared there, before any suite runs.
+        // Last in the transaction, so a failed catalog read cannot fail the dry run itself.
+        problems = await configProblems(migrated, options.config).then(
+          (value) => ({ ok: true, value }),
+          (error: unknown) => ({ ok: false, error: errorMessage(error) }),
+        );
       }),
     );
+    const configCheck = configCheckOutcome(dryRun, problems, log);
     const dryRunSnapshot = await takeSnapshot(client, options.config.schema, progress);
     const afterDryRun = compareSnapshots(preflight, dryRunSnapshot);
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
@@ -134,6 +166,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       preflight,
       backup,
       dryRun,
+      configCheck,
       dryRunTrace: afterDryRun,
       migrate,
       seeded,

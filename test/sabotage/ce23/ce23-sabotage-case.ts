@@ -27,6 +27,13 @@ export interface Ce23Sabotage {
   readonly mayAlsoFail?: readonly string[];
   /** Checks that must still pass, e.g. behaviour probes of a synthesised table. */
   readonly mustPass?: readonly string[];
+  /** Suites run beside CE-23's, e.g. CE-20's for the config-against-schema check. */
+  readonly alsoSuites?: readonly string[];
+}
+
+/** The CE-23 suites and the sabotage's extra ones. */
+export function sabotageSuites(sabotage: Ce23Sabotage): readonly string[] {
+  return [...CE23_SUITES, ...(sabotage.alsoSuites ?? [])];
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -43,7 +50,10 @@ export async function applySabotage(url: string, file: string): Promise<void> {
 }
 
 /** Asserts what {@link Ce23Sabotage} promises about a gate outcome. */
-export function expectSabotageCaught(outcome: GateOutcome, sabotage: Omit<Ce23Sabotage, 'sql'>): void {
+export function expectSabotageCaught(
+  outcome: GateOutcome,
+  sabotage: Omit<Ce23Sabotage, 'sql' | 'alsoSuites'>,
+): void {
   expect(outcome.decision).toBe('NO-GO');
   expect(outcome.failed).toEqual(expect.arrayContaining([...sabotage.mustFail]));
   const reasons = outcome.reasons.join('\n');
@@ -69,7 +79,7 @@ export async function runCe23Sabotage(sabotage: Ce23Sabotage): Promise<GateOutco
     prefix: 'mg_ce23',
   });
   await applySabotage(db.url, sabotage.sql);
-  const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
+  const outcome = await runGate({ databaseUrl: db.url, files: sabotageSuites(sabotage) });
   expectSabotageCaught(outcome, sabotage);
   return outcome;
 }

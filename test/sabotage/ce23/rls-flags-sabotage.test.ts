@@ -93,11 +93,21 @@ describe('sabotage: RLS flags and coverage (CE-23)', () => {
     });
   });
 
-  test('a listed table that lost its tenant key fails ce23.rls.expected-tables-present and its own checks', async () => {
-    await runCe23Sabotage({
+  test('a listed table that lost its tenant key fails ce20.config.matches-schema, ce23.rls.expected-tables-present and its own checks', async () => {
+    const outcome = await runCe23Sabotage({
       sql: 'tenant-key-renamed.sql',
-      mustFail: ['ce23.rls.expected-tables-present', 'ce23.rls.ai_usage_logs.select-own-tenant'],
+      alsoSuites: ['suites/ce20-environment.test.ts'],
+      mustFail: [
+        'ce20.config.matches-schema',
+        'ce23.rls.expected-tables-present',
+        'ce23.rls.ai_usage_logs.select-own-tenant',
+      ],
       mayAlsoFail: ['ce23.rls.ai_usage_logs.'],
     });
+    // The config check says it in one sentence, naming table, column and config field.
+    const configCheck = outcome.checks.find((check) => check.id === 'ce20.config.matches-schema');
+    expect(configCheck?.errors?.map((error) => error.message).join('\n')).toContain(
+      'tenancy.tenantTables lists "ai_usage_logs", which has no column "tenant_id" (tenancy.tenantKey)',
+    );
   });
 });

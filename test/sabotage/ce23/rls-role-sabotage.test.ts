@@ -5,7 +5,12 @@ import { seedDatabase } from '../../../fixtures/bulk-seed.ts';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../../../helpers/providers/embedded-provider.ts';
 import { runGate } from '../../support/run-gate.ts';
-import { applySabotage, CE23_SUITES, expectSabotageCaught, type Ce23Sabotage } from './ce23-sabotage-case.ts';
+import {
+  applySabotage,
+  expectSabotageCaught,
+  sabotageSuites,
+  type Ce23Sabotage,
+} from './ce23-sabotage-case.ts';
 
 /**
  * Role attributes are cluster-wide: changing c2pro_app on the shared self-test server would void RLS
@@ -25,7 +30,10 @@ async function runOnOwnServer(name: string, sabotage: Ce23Sabotage): Promise<voi
       seed: gateConfig.fixtures.seed,
     });
     await applySabotage(server.url, sabotage.sql);
-    expectSabotageCaught(await runGate({ databaseUrl: server.url, files: CE23_SUITES }), sabotage);
+    expectSabotageCaught(
+      await runGate({ databaseUrl: server.url, files: sabotageSuites(sabotage) }),
+      sabotage,
+    );
   } finally {
     await server.stop();
   }
@@ -56,10 +64,15 @@ describe('sabotage: application role attributes (CE-23)', () => {
     });
   });
 
-  test('a missing app role fails ce23.rls.app-role.exists (and every probe, which cannot act as it)', async () => {
+  test('a missing app role fails ce20.config.matches-schema before the suites, and ce23.rls.app-role.exists (and every probe, which cannot act as it)', async () => {
     await runOnOwnServer('ce23_norole', {
       sql: 'app-role-renamed.sql',
-      mustFail: ['ce23.rls.app-role.exists', 'ce23.rls.documents.select-own-tenant'],
+      alsoSuites: ['suites/ce20-environment.test.ts'],
+      mustFail: [
+        'ce20.config.matches-schema',
+        'ce23.rls.app-role.exists',
+        'ce23.rls.documents.select-own-tenant',
+      ],
       mayAlsoFail: ['ce23.rls.'],
     });
   });
