@@ -4,6 +4,7 @@ import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
 import { parseDatabaseUrl } from '../helpers/database-url.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { resolveDatabaseUrl, type TargetOptions } from './database-target.ts';
+import { runCheckConfig, type CheckConfigOptions } from './check-config/check-config-command.ts';
 import { addInitCommand } from './init/init-command.ts';
 import { runTypes, type TypesOptions } from './types/types-command.ts';
 
@@ -131,6 +132,20 @@ export function buildCli(): Command {
     .addOption(new Option('--out <file>', 'file to write').default('gate-db.d.ts'))
     .action(async (options: TypesOptions) => {
       for (const line of await runTypes(options)) log(line);
+    });
+
+  program
+    .command('check-config')
+    .description(
+      'compare gate.config.ts with the database as its pending migrations leave them (rolled back): one sentence per mismatch',
+    )
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL)')
+    .option('--env <name>', 'read DATABASE_URL from .env.<name>')
+    .option('--config <file>', 'gate config file (default: gate.config.ts in the working directory)')
+    .action(async (options: CheckConfigOptions) => {
+      const result = await runCheckConfig(options);
+      for (const line of result.lines) log(line);
+      if (result.problems.length > 0) process.exitCode = 1;
     });
 
   addInitCommand(program, log);
