@@ -20,11 +20,6 @@ export interface AiUsageLogs {
   updated_at: Generated<Date>;
 }
 
-/** table public.alembic_version */
-export interface AlembicVersion {
-  version_num: string;
-}
-
 /** table public.alerts */
 export interface Alerts {
   id: Generated<string>;
@@ -116,16 +111,6 @@ export interface Extractions {
   updated_at: Generated<Date>;
 }
 
-/** table public.migration_gate_history */
-export interface MigrationGateHistory {
-  version: string;
-  name: string;
-  checksum: string;
-  applied_at: Generated<Date>;
-  duration_ms: number;
-  down_checksum: string | null;
-}
-
 /** table public.projects */
 export interface Projects {
   id: Generated<string>;
@@ -196,7 +181,6 @@ export interface WbsItems {
 
 export interface DB {
   ai_usage_logs: AiUsageLogs;
-  alembic_version: AlembicVersion;
   alerts: Alerts;
   analyses: Analyses;
   audit_logs: AuditLogs;
@@ -204,7 +188,6 @@ export interface DB {
   clauses: Clauses;
   documents: Documents;
   extractions: Extractions;
-  migration_gate_history: MigrationGateHistory;
   projects: Projects;
   stakeholder_wbs_raci: StakeholderWbsRaci;
   stakeholders: Stakeholders;

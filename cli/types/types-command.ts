@@ -12,6 +12,11 @@ import {
 import { connectClient } from '../../helpers/database-connection.ts';
 import { parseDatabaseUrl } from '../../helpers/database-url.ts';
 import { GateError } from '../../helpers/gate-error.ts';
+import {
+  bookkeepingSchemaOf,
+  HISTORY_TABLE,
+  VERSION_TABLE,
+} from '../../helpers/migrations/migration-history.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 import { resolveDatabaseUrl, type TargetOptions } from '../database-target.ts';
 
@@ -21,13 +26,24 @@ export interface TypesOptions extends TargetOptions {
   readonly config?: string;
 }
 
-/** `--schema`, else the gate config's `schema` (when there is a config), else `public`. */
-async function schemaOf(options: TypesOptions, cwd: string): Promise<string> {
-  if (options.schema !== undefined) return options.schema;
+/**
+ * `--schema`, else the gate config's `schema` (when there is a config), else `public`; with the
+ * schema of the gate's bookkeeping tables (the config's, else `public`).
+ */
+async function schemaOf(
+  options: TypesOptions,
+  cwd: string,
+): Promise<{ readonly schema: string; readonly bookkeepingSchema: string }> {
   const explicit = options.config ?? process.env[CONFIG_ENV];
   const found = CONFIG_FILE_NAMES.some((name) => existsSync(path.join(cwd, name)));
-  if (explicit === undefined && !found) return 'public';
-  return (await loadGateConfigFile(resolveGateConfigPath(cwd, explicit))).schema;
+  const config =
+    explicit === undefined && !found
+      ? undefined
+      : await loadGateConfigFile(resolveGateConfigPath(cwd, explicit));
+  return {
+    schema: options.schema ?? config?.schema ?? 'public',
+    bookkeepingSchema: config === undefined ? 'public' : bookkeepingSchemaOf(config.migrations),
+  };
 }
 
 /**
@@ -36,10 +52,12 @@ async function schemaOf(options: TypesOptions, cwd: string): Promise<string> {
  */
 export async function runTypes(options: TypesOptions, cwd = process.cwd()): Promise<string[]> {
   const databaseUrl = parseDatabaseUrl(resolveDatabaseUrl(options, cwd)).url;
-  const schema = await schemaOf(options, cwd);
+  const { schema, bookkeepingSchema } = await schemaOf(options, cwd);
   const client = await connectClient(databaseUrl, { applicationName: 'migration-gate types' });
   try {
-    const columns = await catalogColumns(client, schema);
+    // The gate's own version and history tables are no part of the application's schema.
+    const bookkeeping = bookkeepingSchema === schema ? [VERSION_TABLE, HISTORY_TABLE] : [];
+    const columns = await catalogColumns(client, schema, bookkeeping);
     if (columns.length === 0) {
       throw new GateError(
         `Schema "${schema}" of ${redactUrl(databaseUrl)} has no tables or views: migrate the database first (npx migration-gate migrate) or pass --schema.`,

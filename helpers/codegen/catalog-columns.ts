@@ -16,8 +16,15 @@ export interface CatalogColumn {
   readonly generated: boolean;
 }
 
-/** Tables, partitioned tables, views and materialized views of `schema`, columns in order. */
-export async function catalogColumns(client: pg.ClientBase, schema: string): Promise<CatalogColumn[]> {
+/**
+ * Tables, partitioned tables, views and materialized views of `schema`, columns in order; `exclude`
+ * names relations to leave out (the gate's bookkeeping tables, which no application query reads).
+ */
+export async function catalogColumns(
+  client: pg.ClientBase,
+  schema: string,
+  exclude: readonly string[] = [],
+): Promise<CatalogColumn[]> {
   const { rows } = await client.query<{
     relation: string;
     relkind: string;
@@ -38,9 +45,9 @@ export async function catalogColumns(client: pg.ClientBase, schema: string): Pro
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        JOIN pg_type t ON t.oid = a.atttypid
-      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm')
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relname = ANY($2::text[])
       ORDER BY c.relname, a.attnum`,
-    [schema],
+    [schema, exclude],
   );
   return rows.map((row) => ({
     relation: row.relation,
