@@ -1,4 +1,4 @@
-import { defineGateConfig } from './helpers/gate-config.ts';
+import { defineGateConfig } from './helpers/config/gate-config.ts';
 
 const tenantTables = [
   'tenants',

@@ -6,13 +6,13 @@ import path from 'node:path';
 import gateConfig from '../gate.config.ts';
 import { seedDatabase } from '../fixtures/index.ts';
 import { seedVolume } from '../fixtures/volume-seed.ts';
-import { connectClient } from '../helpers/database-connection.ts';
-import { takeSnapshot } from '../helpers/database-snapshot.ts';
-import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
+import { takeSnapshot } from '../helpers/run/database-snapshot.ts';
+import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
 import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../helpers/providers/embedded-provider.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 // `npm run bench -- --scale 0.2GB`: the staging gate at scale against pg_dump + pg_restore (bench/scale.ts).
 if (process.argv.includes('--scale')) {

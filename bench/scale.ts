@@ -14,14 +14,14 @@ import { promisify } from 'node:util';
 import gateConfig from '../gate.config.ts';
 import { seedDatabase } from '../fixtures/index.ts';
 import { seedVolume } from '../fixtures/volume-seed.ts';
-import { clientEnvironment } from '../helpers/database-backup.ts';
-import { connectClient } from '../helpers/database-connection.ts';
+import { clientEnvironment } from '../helpers/run/database-backup.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
 import { GateError, errorMessage } from '../helpers/gate-error.ts';
 import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { redactUrl } from '../helpers/redact.ts';
-import { quoteIdent } from '../helpers/sql-identifier.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { quoteIdent } from '../helpers/db/sql-identifier.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 const run = promisify(execFile);
 const PILOT_ROWS = 50_000;

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { GateError, errorMessage } from '../helpers/gate-error.ts';
 import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
-import { parseDatabaseUrl } from '../helpers/database-url.ts';
+import { parseDatabaseUrl } from '../helpers/db/database-url.ts';
 import { redactUrl } from '../helpers/redact.ts';
 import { resolveDatabaseUrl, type TargetOptions } from './database-target.ts';
 import { runCheckConfig, type CheckConfigOptions } from './check-config/check-config-command.ts';

@@ -15,9 +15,9 @@
  * });
  * ```
  */
-export * from '../helpers/gate-config.ts';
+export * from '../helpers/config/gate-config.ts';
 export { GateError, errorMessage } from '../helpers/gate-error.ts';
-export * from '../helpers/tenant-context.ts';
+export * from '../helpers/db/tenant-context.ts';
 export * from '../helpers/invariants/as-tenant.ts';
 export * from '../reports/check-meta.ts';
 export * from '../helpers/providers/database-provider.ts';
@@ -27,7 +27,7 @@ export { UrlProvider } from '../helpers/providers/url-provider.ts';
 export { TestcontainersProvider } from '../helpers/providers/testcontainers-provider.ts';
 export * from '../fixtures/index.ts';
 export { seedFixtures, type FixtureFactories } from '../fixtures/seed-fixtures.ts';
-export * from '../helpers/catalog/row-synthesis.ts';
+export * from '../helpers/synthesis/row-synthesis.ts';
 export { Migrator } from '../helpers/migrations/migrator.ts';
-export { parseDatabaseUrl } from '../helpers/database-url.ts';
+export { parseDatabaseUrl } from '../helpers/db/database-url.ts';
 export { redactUrl } from '../helpers/redact.ts';

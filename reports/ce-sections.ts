@@ -1,5 +1,5 @@
 /** What each CE section of the plan verifies, as its report's "What was checked" says it. */
-import type { CeSection } from '../helpers/gate-config.ts';
+import type { CeSection } from '../helpers/config/gate-config.ts';
 
 export interface CeSectionInfo {
   readonly title: string;

@@ -1,4 +1,4 @@
-import { CE_SECTIONS, type CeSection } from '../helpers/gate-config.ts';
+import { CE_SECTIONS, type CeSection } from '../helpers/config/gate-config.ts';
 
 /**
  * Stable check ids: `ceNN.` followed by dot-separated lowercase segments (`[a-z0-9_-]`), e.g.

@@ -17,7 +17,7 @@
  * A test without `defineCheck` still counts: its id is derived from the file's CE number and the
  * slug of its full name, its CE section from the file name (`suites/ce23-rls.test.ts` → CE-23).
  */
-import type { CeSection } from '../helpers/gate-config.ts';
+import type { CeSection } from '../helpers/config/gate-config.ts';
 import { assertCheckId } from './check-id.ts';
 import type { JsonObject, JsonValue } from '../helpers/json-value.ts';
 import { toJsonValue } from './to-json-value.ts';

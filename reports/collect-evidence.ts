@@ -3,7 +3,7 @@
  * `result()`, `diagnostic()`, `meta()`, `annotations()`, `fullName` and module errors.
  */
 import type { TestCase, TestModule, TestSuite } from 'vitest/node';
-import type { CeSection, GateDefinition, GateId } from '../helpers/gate-config.ts';
+import type { CeSection, GateDefinition, GateId } from '../helpers/config/gate-config.ts';
 import { ceFromModulePath, ceIdPrefix, slugify } from './check-id.ts';
 import type { CheckInventory, CheckMeta } from './check-meta.ts';
 import { toEvidenceError } from './collect-errors.ts';

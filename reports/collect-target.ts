@@ -1,6 +1,6 @@
 /** `RunMetadata` (from the project's globalSetup) → the database section of the evidence. */
 import { redactUrl } from '../helpers/redact.ts';
-import type { RunMetadata } from '../helpers/run-metadata.ts';
+import type { RunMetadata } from '../helpers/run/run-metadata.ts';
 import type { TargetEvidence } from './evidence-model.ts';
 
 /** `host:port` of a connection URL, or `unknown` when it does not parse. */

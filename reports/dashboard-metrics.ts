@@ -3,7 +3,7 @@
  * `well-known-checks.ts`). A figure whose checks did not run is `null`: the report says "not measured"
  * instead of a reassuring zero.
  */
-import { CE_SECTIONS, type CeSection } from '../helpers/gate-config.ts';
+import { CE_SECTIONS, type CeSection } from '../helpers/config/gate-config.ts';
 import { WELL_KNOWN_CHECK_IDS, WELL_KNOWN_CHECK_PREFIXES } from './well-known-checks.ts';
 import type { CheckCounts, CheckEvidence, EvidenceModel } from './evidence-model.ts';
 import type { JsonValue } from '../helpers/json-value.ts';

@@ -2,7 +2,7 @@
  * The typed evidence model the reporter collects from a run, before anything is rendered. Renderers
  * are pure functions of it; `evidence.json` is it, serialised (see `evidence.schema.json`).
  */
-import type { CeSection, GateId } from '../helpers/gate-config.ts';
+import type { CeSection, GateId } from '../helpers/config/gate-config.ts';
 import type { AccessMatrixCell, CheckMetric } from './check-meta.ts';
 import type { JsonObject, JsonValue } from '../helpers/json-value.ts';
 

@@ -1,5 +1,5 @@
 /** One CE section's markdown report, as a pure function of the evidence. */
-import type { CeSection } from '../helpers/gate-config.ts';
+import type { CeSection } from '../helpers/config/gate-config.ts';
 import { CE_SECTION_INFO } from './ce-sections.ts';
 import type { CheckEvidence, EvidenceModel, GateEvaluation } from './evidence-model.ts';
 import { formatGateStatus, formatMeasured, formatStatus } from './format-values.ts';

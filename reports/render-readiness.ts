@@ -1,5 +1,5 @@
 /** STAGING_MIGRATION_READINESS_REPORT.md: verdict, dashboard, gates, risk and checklist (CE-28). */
-import { CE_SECTIONS } from '../helpers/gate-config.ts';
+import { CE_SECTIONS } from '../helpers/config/gate-config.ts';
 import { assessRisk, goNoGoChecklist } from './assess-risk.ts';
 import { CE_SECTION_INFO } from './ce-sections.ts';
 import { computeDashboard } from './dashboard-metrics.ts';

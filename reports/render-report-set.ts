@@ -1,5 +1,5 @@
 /** Every file of one run's report set, rendered from the evidence (pure). */
-import { CE_SECTIONS } from '../helpers/gate-config.ts';
+import { CE_SECTIONS } from '../helpers/config/gate-config.ts';
 import type { EvidenceModel, GateEvaluation } from './evidence-model.ts';
 import { CE_REPORT_FILES, EVIDENCE_FILE, INVARIANTS_REPORT_FILE, READINESS_FILE } from './report-files.ts';
 import type { ReportFile } from './report-writer.ts';

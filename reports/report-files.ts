@@ -1,5 +1,5 @@
 /** Every file the reporter writes, by name, in one place. */
-import type { CeSection } from '../helpers/gate-config.ts';
+import type { CeSection } from '../helpers/config/gate-config.ts';
 
 /** One markdown report per CE section that has checks. */
 export const CE_REPORT_FILES: Readonly<Record<CeSection, string>> = {

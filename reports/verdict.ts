@@ -11,7 +11,7 @@
  *   run was neither failed nor interrupted, there were no unhandled errors, and the run says which
  *   database it verified (run metadata present).
  */
-import type { GateConfig, GateDefinition, GateId } from '../helpers/gate-config.ts';
+import type { GateConfig, GateDefinition, GateId } from '../helpers/config/gate-config.ts';
 import type {
   CheckCounts,
   CheckEvidence,

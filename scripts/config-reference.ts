@@ -1,5 +1,5 @@
 /**
- * Generates docs/configuration.md from the config types in helpers/gate-config.ts (their JSDoc is the
+ * Generates docs/configuration.md from the config types in helpers/config/gate-config.ts (their JSDoc is the
  * reference), so the documentation cannot drift from what `defineGateConfig` accepts.
  * `npm run docs:config` rewrites it; test/docs/config-reference.test.ts fails when it is stale.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CONFIG_TYPES = path.join(ROOT, 'helpers', 'gate-config.ts');
+export const CONFIG_TYPES = path.join(ROOT, 'helpers', 'config', 'gate-config.ts');
 export const CONFIG_REFERENCE = path.join(ROOT, 'docs', 'configuration.md');
 
 /** Keys `defineGateConfig` fills with defaults when left out (see GateConfigInput). */
@@ -65,12 +65,12 @@ export function renderConfigReference(source: string = fs.readFileSync(CONFIG_TY
     }
   };
   const root = interfaces.get('GateConfig');
-  if (root === undefined) throw new Error('helpers/gate-config.ts has no interface GateConfig');
+  if (root === undefined) throw new Error('helpers/config/gate-config.ts has no interface GateConfig');
   walk(root.members, '', new Set(['GateConfig']));
   return [
     '# Configuration reference',
     '',
-    '<!-- Generated from helpers/gate-config.ts by `npm run docs:config`; do not edit by hand. -->',
+    '<!-- Generated from helpers/config/gate-config.ts by `npm run docs:config`; do not edit by hand. -->',
     '',
     '`gate.config.ts` exports `defineGateConfig({ … })` with these keys (a `[]` key is one entry of a list).',
     '',

@@ -10,14 +10,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import gateConfig from '../gate.config.ts';
 import { seedDatabase } from '../fixtures/index.ts';
-import { connectClient } from '../helpers/database-connection.ts';
-import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../helpers/database-snapshot.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
+import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../helpers/run/database-snapshot.ts';
 import { GateError, errorMessage } from '../helpers/gate-error.ts';
 import { bookkeepingSchemaOf } from '../helpers/migrations/migration-history.ts';
 import { Migrator } from '../helpers/migrations/migrator.ts';
 import { redactUrl } from '../helpers/redact.ts';
-import { quoteIdent } from '../helpers/sql-identifier.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { quoteIdent } from '../helpers/db/sql-identifier.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 const adminUrl = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

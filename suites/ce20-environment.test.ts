@@ -1,5 +1,5 @@
 import { describe, expect, inject, test } from 'vitest';
-import { listBackup } from '../helpers/database-backup.ts';
+import { listBackup } from '../helpers/run/database-backup.ts';
 import { defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import './setup/prepare-rehearsal.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, inject, test } from 'vitest';
-import { compareSnapshots, takeSnapshot } from '../helpers/database-snapshot.ts';
+import { compareSnapshots, takeSnapshot } from '../helpers/run/database-snapshot.ts';
 import { progressLog } from '../helpers/progress-log.ts';
 import { defineCheck } from '../reports/check-meta.ts';
 import { largeTableProgress } from './setup/large-table-progress.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../helpers/database-connection.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
 import { errorMessage } from '../helpers/gate-error.ts';
 import { loadMigrations } from '../helpers/migrations/migration-files.ts';
 import { validateMigrations, type MigrationValidation } from '../helpers/migrations/migration-validation.ts';
 import { Migrator, formatMs } from '../helpers/migrations/migrator.ts';
 import { bookkeepingSchemaOf, readVersion } from '../helpers/migrations/migration-history.ts';
-import { withRehearsalCopy } from '../helpers/restore-rehearsal.ts';
+import { withRehearsalCopy } from '../helpers/run/restore-rehearsal.ts';
 import {
   defineCheck,
   notApplicable,

@@ -1,5 +1,5 @@
 import { describe, expect, inject, test } from 'vitest';
-import { createBackup } from '../helpers/database-backup.ts';
+import { createBackup } from '../helpers/run/database-backup.ts';
 import { loadMigrations } from '../helpers/migrations/migration-files.ts';
 import {
   HISTORY_TABLE,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { describe, expect, inject, test } from 'vitest';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { connectClient } from '../helpers/database-connection.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
 import { followFunction, type PolicyFunction, type ValueScope } from '../helpers/policy/context-value.ts';
 import { loadPolicyParser } from '../helpers/policy/policy-ast.ts';
 import { analyseTablePolicies } from '../helpers/policy/policy-analysis.ts';

@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../helpers/database-connection.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
 import { IsolationSession, type Candidate } from '../fixtures/rls-isolation-session.ts';
 import {
   describeObservation,
   isRlsRefusalOf,
   type Observation,
   type ProbeContext,
-} from '../helpers/catalog/rls-probe.ts';
+} from '../helpers/probes/rls/rls-probe.ts';
 import {
   ALL_COMMANDS_ALLOWED,
   describeOtherTenantWrite,
@@ -20,11 +20,11 @@ import {
   readCommandPrivileges,
   type CommandPrivileges,
   type WriteOutcome,
-} from '../helpers/catalog/rls-write-reach.ts';
-import { freshScenarioRows } from '../helpers/catalog/fresh-scenario-rows.ts';
+} from '../helpers/probes/rls/rls-write-reach.ts';
+import { freshScenarioRows } from '../helpers/synthesis/fresh-scenario-rows.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { emptyTenantSkipReason } from '../helpers/tenant-context.ts';
-import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { emptyTenantSkipReason } from '../helpers/db/tenant-context.ts';
+import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
 import { checkId, defineCheck, notApplicable, type MatrixCommand } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';

@@ -6,22 +6,22 @@ import {
   expectedDeleteOutcome,
   outcomeMatches,
   probeDeleteBehaviour,
-} from '../helpers/catalog/fk-delete-behaviour.ts';
-import { scanOrphans } from '../helpers/catalog/fk-orphans.ts';
+} from '../helpers/probes/fk/fk-delete-behaviour.ts';
+import { scanOrphans } from '../helpers/scans/fk-orphans.ts';
 import {
   compositeKeyFix,
   probeCrossTenantAttach,
   scanCrossTenant,
   tenantScopedForeignKeys,
   type TenantScopedForeignKey,
-} from '../helpers/catalog/fk-tenant-consistency.ts';
+} from '../helpers/probes/fk/fk-tenant-consistency.ts';
 import { IsolationSession } from '../fixtures/rls-isolation-session.ts';
-import { freshScenarioRows } from '../helpers/catalog/fresh-scenario-rows.ts';
+import { freshScenarioRows } from '../helpers/synthesis/fresh-scenario-rows.ts';
 import { discoverIndexes, indexesLeadingWith, primaryKeyOf } from '../helpers/catalog/indexes.ts';
-import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
-import { withRolledBack } from '../helpers/catalog/integrity-rolled-back.ts';
+import { withReadScope } from '../helpers/scans/integrity-read-scope.ts';
+import { withRolledBack } from '../helpers/db/rolled-back.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
 import {
   WELL_KNOWN_CHECK_IDS,
   WELL_KNOWN_CHECK_PREFIXES,

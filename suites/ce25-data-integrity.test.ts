@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { columnsOf, discoverColumns } from '../helpers/catalog/columns.ts';
 import { discoverIndexes, primaryKeyOf } from '../helpers/catalog/indexes.ts';
-import { missingAuditEntries, readAuditTrail } from '../helpers/catalog/integrity-audit-trail.ts';
-import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
-import { withRolledBack } from '../helpers/catalog/integrity-rolled-back.ts';
+import { missingAuditEntries, readAuditTrail } from '../helpers/probes/integrity/integrity-audit-trail.ts';
+import { withReadScope } from '../helpers/scans/integrity-read-scope.ts';
+import { withRolledBack } from '../helpers/db/rolled-back.ts';
 import {
   scanFutureTimestamps,
   scanLinkage,
   scanNullColumn,
   scanTimestampOrder,
-} from '../helpers/catalog/integrity-scans.ts';
+} from '../helpers/scans/integrity-scans.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
-import { applyContext } from '../helpers/tenant-context.ts';
-import { insertAsApplication } from '../helpers/catalog/integrity-app-writes.ts';
-import { freshTenantIds } from '../helpers/catalog/fresh-key-values.ts';
+import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
+import { applyContext } from '../helpers/db/tenant-context.ts';
+import { insertAsApplication } from '../helpers/probes/integrity/integrity-app-writes.ts';
+import { freshTenantIds } from '../helpers/synthesis/fresh-key-values.ts';
 import {
   WELL_KNOWN_CHECK_PREFIXES,
   checkId,

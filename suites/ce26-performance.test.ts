@@ -1,7 +1,7 @@
 import { describe, expect, inject, test } from 'vitest';
-import { withReadScope } from '../helpers/catalog/integrity-read-scope.ts';
+import { withReadScope } from '../helpers/scans/integrity-read-scope.ts';
 import { discoverTenantTables, type TenantTable } from '../helpers/catalog/tenant-tables.ts';
-import type { PerformanceParam } from '../helpers/gate-config.ts';
+import type { PerformanceParam } from '../helpers/config/gate-config.ts';
 import { measureQuery, overheadRatio, type QueryMeasurement } from '../helpers/perf/measure-query.ts';
 import {
   BASELINE_ENV,
@@ -13,8 +13,8 @@ import {
 } from '../helpers/perf/perf-baseline.ts';
 import { chooseTenant, resolveParams, sizeTenantTables } from '../helpers/perf/perf-inputs.ts';
 import { gateConnections, indexUsage, relationSizes } from '../helpers/perf/workload-stats.ts';
-import { qualifiedName, quoteIdent } from '../helpers/sql-identifier.ts';
-import { inContext, type TenantContext } from '../helpers/tenant-context.ts';
+import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
+import { inContext, type TenantContext } from '../helpers/db/tenant-context.ts';
 import {
   WELL_KNOWN_CHECK_IDS,
   checkId,

@@ -1,8 +1,8 @@
 import { describe, expect, inject, test } from 'vitest';
-import { compareSnapshots, type DatabaseSnapshot } from '../helpers/database-snapshot.ts';
+import { compareSnapshots, type DatabaseSnapshot } from '../helpers/run/database-snapshot.ts';
 import { bookkeepingSchemaOf, bookkeepingTableNames } from '../helpers/migrations/migration-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
-import { runRollbackCycle, type CycleStep } from '../helpers/rollback-cycle.ts';
+import { runRollbackCycle, type CycleStep } from '../helpers/run/rollback-cycle.ts';
 import {
   defineCheck,
   notApplicable,

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { versionOf } from './support/database-facts.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const bin = path.resolve('bin/migration-gate.mjs');

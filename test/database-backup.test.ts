@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { BACKUP_LEDGER, clientEnvironment, createBackup } from '../helpers/database-backup.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { BACKUP_LEDGER, clientEnvironment, createBackup } from '../helpers/run/database-backup.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 describe('environment for pg_dump / pg_restore', () => {
   test('carries host, port, user, password and database, and TLS settings from the URL query', () => {

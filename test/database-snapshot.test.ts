@@ -1,7 +1,7 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../helpers/database-connection.ts';
-import { compareSnapshots, takeSnapshot } from '../helpers/database-snapshot.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
+import { compareSnapshots, takeSnapshot } from '../helpers/run/database-snapshot.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const template = inject('templateDatabase');

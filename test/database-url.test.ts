@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseDatabaseUrl, withDatabase } from '../helpers/database-url.ts';
+import { parseDatabaseUrl, withDatabase } from '../helpers/db/database-url.ts';
 import { GateError } from '../helpers/gate-error.ts';
 
 describe('database URL validation', () => {

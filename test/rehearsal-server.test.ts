@@ -2,11 +2,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { createBackup } from '../helpers/database-backup.ts';
-import { connectClient } from '../helpers/database-connection.ts';
-import { dropOnServer, restoreOnServer, scratchName } from '../helpers/rehearsal-server.ts';
-import { withRehearsalCopy } from '../helpers/restore-rehearsal.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { createBackup } from '../helpers/run/database-backup.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
+import { dropOnServer, restoreOnServer, scratchName } from '../helpers/run/rehearsal-server.ts';
+import { withRehearsalCopy } from '../helpers/run/restore-rehearsal.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 async function count(url: string, sql: string, values: readonly string[] = []): Promise<number> {
   const client = await connectClient(url);

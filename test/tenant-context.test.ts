@@ -1,14 +1,14 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectPool } from '../helpers/database-connection.ts';
+import { connectPool } from '../helpers/db/database-connection.ts';
 import {
   emptyTenantSkipReason,
   tenantContexts,
   withTenant,
   withoutTenant,
-} from '../helpers/tenant-context.ts';
+} from '../helpers/db/tenant-context.ts';
 import gateConfig from '../gate.config.ts';
 import type { C2ProDatabase } from '../fixtures/index.ts';
-import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 const { tenancy } = gateConfig;
 

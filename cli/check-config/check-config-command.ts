@@ -5,7 +5,7 @@ import {
   loadGateConfigFile,
   resolveGateConfigPath,
 } from '../../helpers/config/gate-config-file.ts';
-import { parseDatabaseUrl } from '../../helpers/database-url.ts';
+import { parseDatabaseUrl } from '../../helpers/db/database-url.ts';
 import { bookkeepingSchemaOf } from '../../helpers/migrations/migration-history.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { redactUrl } from '../../helpers/redact.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDatabaseUrl } from '../../helpers/database-url.ts';
+import { parseDatabaseUrl } from '../../helpers/db/database-url.ts';
 import { runInit } from '../../helpers/init/run-init.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 

@@ -9,8 +9,8 @@ import {
   loadGateConfigFile,
   resolveGateConfigPath,
 } from '../../helpers/config/gate-config-file.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { parseDatabaseUrl } from '../../helpers/database-url.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { parseDatabaseUrl } from '../../helpers/db/database-url.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import {
   bookkeepingSchemaOf,

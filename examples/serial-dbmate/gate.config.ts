@@ -1,4 +1,4 @@
-import { defineGateConfig } from '../../helpers/gate-config.ts';
+import { defineGateConfig } from '../../helpers/config/gate-config.ts';
 
 /**
  * Example: a serial integer tenant key (`org_id`), the tenants table `orgs` keyed by its primary key,

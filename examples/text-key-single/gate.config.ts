@@ -1,4 +1,4 @@
-import { defineGateConfig } from '../../helpers/gate-config.ts';
+import { defineGateConfig } from '../../helpers/config/gate-config.ts';
 
 /**
  * Example: a text tenant key with a CHECK, no tenants table, composite (tenant_id, id) keys, a

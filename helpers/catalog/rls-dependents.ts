@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { IsolationTable } from './isolation-types.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 /**
  * Tables of `schema` whose rows reference `table`'s rows through foreign keys, directly or through

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { GateConfig } from '../gate-config.ts';
+import type { GateConfig } from '../config/gate-config.ts';
 
 /** A table the gate treats as tenant-scoped, with the column that carries the tenant. */
 export interface TenantTable {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { GateConfig } from '../gate-config.ts';
+import type { GateConfig } from './gate-config.ts';
 
 /** One way the config does not describe the schema it gates: where in the config, and one sentence. */
 export interface ConfigProblem {

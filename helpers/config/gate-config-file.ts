@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineGateConfig, type GateConfig } from '../gate-config.ts';
+import { defineGateConfig, type GateConfig } from './gate-config.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
 
 /** File names looked up in the working directory, in this order, when no path is given. */

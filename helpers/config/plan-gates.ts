@@ -1,4 +1,4 @@
-import type { GateConfig } from '../gate-config.ts';
+import type { GateConfig } from './gate-config.ts';
 
 /**
  * The plan's five quality gates (CE-P0-06 "Quality Gates"), with gates 1, 2, 3 and 5 required: what a

@@ -1,5 +1,5 @@
 import type {} from 'vitest';
-import type { GateConfig } from '../gate-config.ts';
+import type { GateConfig } from './gate-config.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { connectClient } from '../database-connection.ts';
+import { connectClient } from '../db/database-connection.ts';
 import { GateError } from '../gate-error.ts';
 import { Migrator } from '../migrations/migrator.ts';
 import { loadPolicyParser } from '../policy/policy-ast.ts';

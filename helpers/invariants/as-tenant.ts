@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { connectClient } from '../database-connection.ts';
-import type { GateConfig } from '../gate-config.ts';
-import { inContext, type TenantContext } from '../tenant-context.ts';
+import { connectClient } from '../db/database-connection.ts';
+import type { GateConfig } from '../config/gate-config.ts';
+import { inContext, type TenantContext } from '../db/tenant-context.ts';
 import type {} from '../config/provided-config.ts';
-import type {} from '../run-metadata.ts';
+import type {} from '../run/run-metadata.ts';
 
 /** The database an invariant runs against and the `tenancy` it acts with. */
 export interface InvariantTarget {

@@ -1,4 +1,4 @@
-import { connectClient } from '../database-connection.ts';
+import { connectClient } from '../db/database-connection.ts';
 
 /** A relation lock the sampled sessions held: first and last sample that saw it. */
 export interface SampledLock {

@@ -1,15 +1,15 @@
 import type pg from 'pg';
 import { discoverTenantTables } from '../catalog/tenant-tables.ts';
-import { connectClient } from '../database-connection.ts';
-import { parseDatabaseUrl, withDatabase } from '../database-url.ts';
-import type { GateConfig } from '../gate-config.ts';
+import { connectClient } from '../db/database-connection.ts';
+import { parseDatabaseUrl, withDatabase } from '../db/database-url.ts';
+import type { GateConfig } from '../config/gate-config.ts';
 import { bookkeepingSchemaOf } from '../migrations/migration-history.ts';
 import { compareVersions } from '../migrations/migration-version.ts';
 import { loadMigrations } from '../migrations/migration-files.ts';
 import { Migrator, defaultRollbackTarget, resolveRollbackTarget } from '../migrations/migrator.ts';
 import { sizeTenantTables } from '../perf/perf-inputs.ts';
-import { cloneOnServer, dropOnServer, scratchName } from '../rehearsal-server.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { cloneOnServer, dropOnServer, scratchName } from '../run/rehearsal-server.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { startLockSampler, type SampledLock } from './lock-sampler.ts';
 import { startTenantWorkload, type WorkloadTable, type WorkloadWindow } from './tenant-workload.ts';
 

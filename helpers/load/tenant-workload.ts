@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { connectClient } from '../database-connection.ts';
+import { connectClient } from '../db/database-connection.ts';
 import { errorMessage } from '../gate-error.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import { inContext, type TenantContextSettings } from '../tenant-context.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
+import { inContext, type TenantContextSettings } from '../db/tenant-context.ts';
 
 /** A table the workload touches, and how it writes there (null: read only). */
 export interface WorkloadTable {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { AppliedMigrationRecord } from '../run-metadata.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import type { AppliedMigrationRecord } from '../run/run-metadata.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { compareVersions } from './migration-version.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { connectClient } from '../database-connection.ts';
-import { parseDatabaseUrl } from '../database-url.ts';
+import { connectClient } from '../db/database-connection.ts';
+import { parseDatabaseUrl } from '../db/database-url.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
 import { describeDownProblem, downScriptProblem, type DownScriptProblem } from './down-scripts.ts';
 import { loadMigrations, type MigrationFile } from './migration-files.ts';

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { discoverTenantTables } from '../catalog/tenant-tables.ts';
 import { errorMessage } from '../gate-error.ts';
-import type { GateConfig, PerformanceParam } from '../gate-config.ts';
-import { qualifiedName } from '../sql-identifier.ts';
-import { inContext } from '../tenant-context.ts';
+import type { GateConfig, PerformanceParam } from '../config/gate-config.ts';
+import { qualifiedName } from '../db/sql-identifier.ts';
+import { inContext } from '../db/tenant-context.ts';
 import { measureQuery } from './measure-query.ts';
 import { BASELINE_FORMAT, type PerfBaseline } from './perf-baseline.ts';
 import { chooseTenant, resolveParams, sizeTenantTables } from './perf-inputs.ts';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { PerformanceParam } from '../gate-config.ts';
+import type { PerformanceParam } from '../config/gate-config.ts';
 import type { TenantTable } from '../catalog/tenant-tables.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 /** Rows read to find the busiest tenant: bounded, so a huge staging table costs a few milliseconds. */
 const TENANT_SAMPLE_ROWS = 20_000;

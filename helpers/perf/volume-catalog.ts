@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent } from '../sql-identifier.ts';
+import { quoteIdent } from '../db/sql-identifier.ts';
 
 /** A column as volume seeding needs it: its type, whether it must get a value, and the values a CHECK allows. */
 export interface VolumeColumn {

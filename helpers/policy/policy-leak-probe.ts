@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { RlsProbe } from '../catalog/rls-probe.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import type { TenantContextSettings } from '../tenant-context.ts';
+import { RlsProbe } from '../probes/rls/rls-probe.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
+import type { TenantContextSettings } from '../db/tenant-context.ts';
 import type { PolicyFinding } from './policy-analysis.ts';
 
 /** What a probe saw of a finding: rows of other tenants (or any row with no tenant) came back, or not. */

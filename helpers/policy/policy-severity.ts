@@ -1,4 +1,4 @@
-import type { PolicyFindingOverride } from '../gate-config.ts';
+import type { PolicyFindingOverride } from '../config/gate-config.ts';
 import type { PolicyFinding } from './policy-analysis.ts';
 import { POLICY_RULES, POLICY_SEVERITIES, isPolicyRule, type PolicySeverity } from './policy-rules.ts';
 

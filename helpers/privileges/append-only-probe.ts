@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { errorMessage } from '../gate-error.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 export const REWRITE_COMMANDS = ['UPDATE', 'DELETE', 'TRUNCATE'] as const;
 export type RewriteCommand = (typeof REWRITE_COMMANDS)[number];

@@ -1,5 +1,5 @@
-import { connectClient } from '../database-connection.ts';
-import { parseDatabaseUrl } from '../database-url.ts';
+import { connectClient } from '../db/database-connection.ts';
+import { parseDatabaseUrl } from '../db/database-url.ts';
 import type { DatabaseProvider, StartedDatabase } from './database-provider.ts';
 
 /** An existing database at a URL (staging). Starting only proves it answers; stopping closes nothing. */

@@ -6,9 +6,9 @@ import {
   ensurePrivateDirectory,
   withLedgerLock,
   type BackupLedgerEntry,
-} from '../database-backup.ts';
+} from './database-backup.ts';
 import { GateError } from '../gate-error.ts';
-import type { BackupRetentionRecord } from '../run-metadata.ts';
+import type { BackupRetentionRecord } from './run-metadata.ts';
 
 /** Environment variable that sets how many runs' backups a backup directory keeps. */
 export const KEEP_BACKUPS_ENV = 'MIGRATION_GATE_KEEP_BACKUPS';

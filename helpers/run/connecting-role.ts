@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { GateError } from '../gate-error.ts';
-import { quoteIdent } from '../sql-identifier.ts';
+import { quoteIdent } from '../db/sql-identifier.ts';
 
 /** What the role the staging gate connects as may do, read from the catalog. */
 export interface RolePowers {

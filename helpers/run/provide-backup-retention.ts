@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import type { BackupRetentionRecord } from '../run-metadata.ts';
-import '../run-metadata.ts';
+import type { BackupRetentionRecord } from './run-metadata.ts';
+import './run-metadata.ts';
 
 /**
  * Adds where the run's backups are and when they go to the run metadata globalSetup already

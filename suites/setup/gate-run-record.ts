@@ -1,6 +1,6 @@
 import type {} from 'vitest';
-import type { DatabaseSnapshot, SnapshotDifference } from '../../helpers/database-snapshot.ts';
-import type { BackupFile } from '../../helpers/database-backup.ts';
+import type { DatabaseSnapshot, SnapshotDifference } from '../../helpers/run/database-snapshot.ts';
+import type { BackupFile } from '../../helpers/run/database-backup.ts';
 import type { TimedMigration } from '../../helpers/migrations/migrator.ts';
 import type { SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
 import type { ConfigProblem } from '../../helpers/config/config-against-catalog.ts';

@@ -1,4 +1,4 @@
-import type { TableFingerprintProgress } from '../../helpers/database-snapshot.ts';
+import type { TableFingerprintProgress } from '../../helpers/run/database-snapshot.ts';
 
 /** `onLargeTable` for a step that fingerprints whole tables: one progress line per large table, with rows/s. */
 export function largeTableProgress(

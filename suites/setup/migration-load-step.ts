@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import type { GateConfig } from '../../helpers/gate-config.ts';
+import type { GateConfig } from '../../helpers/config/gate-config.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
 import {
   rehearseMigrationsUnderLoad,

@@ -1,20 +1,20 @@
 import type { TestProject } from 'vitest/node';
 import { backupDirectory } from '../support/gate-settings.ts';
-import type { GateConfig } from '../../helpers/gate-config.ts';
+import type { GateConfig } from '../../helpers/config/gate-config.ts';
 import { takeSecuritySnapshot, type SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { createBackup } from '../../helpers/database-backup.ts';
-import { parseDatabaseUrl } from '../../helpers/database-url.ts';
-import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { createBackup } from '../../helpers/run/database-backup.ts';
+import { parseDatabaseUrl } from '../../helpers/db/database-url.ts';
+import { compareSnapshots, takeSnapshot } from '../../helpers/run/database-snapshot.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
 import { configProblems, type ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
 import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
 import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
-import type { RunMetadata } from '../../helpers/run-metadata.ts';
+import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
 import type { GateRunRecord, StepOutcome } from './gate-run-record.ts';
-import '../../helpers/run-metadata.ts';
+import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 import { startRunRehearsal } from './prepare-rehearsal.ts';
 

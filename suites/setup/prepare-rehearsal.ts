@@ -1,10 +1,10 @@
 import type {} from 'vitest';
-import type { BackupFile } from '../../helpers/database-backup.ts';
-import { takeSnapshot, type DatabaseSnapshot } from '../../helpers/database-snapshot.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
+import type { BackupFile } from '../../helpers/run/database-backup.ts';
+import { takeSnapshot, type DatabaseSnapshot } from '../../helpers/run/database-snapshot.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
-import { databaseUrlOn, restoreOnServer, startRehearsalServer } from '../../helpers/rehearsal-server.ts';
+import { databaseUrlOn, restoreOnServer, startRehearsalServer } from '../../helpers/run/rehearsal-server.ts';
 import type { StepOutcome } from './gate-run-record.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 

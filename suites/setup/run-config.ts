@@ -5,7 +5,7 @@ import {
   loadGateConfigFile,
   resolveGateConfigPath,
 } from '../../helpers/config/gate-config-file.ts';
-import type { GateConfig } from '../../helpers/gate-config.ts';
+import type { GateConfig } from '../../helpers/config/gate-config.ts';
 import '../../helpers/config/provided-config.ts';
 
 /**

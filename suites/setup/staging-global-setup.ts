@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import type { TestProject } from 'vitest/node';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import { progressLog } from '../../helpers/progress-log.ts';
 import { UrlProvider } from '../../helpers/providers/url-provider.ts';

@@ -1,7 +1,7 @@
 import { afterAll, inject } from 'vitest';
 import type pg from 'pg';
-import { connectPool } from '../../helpers/database-connection.ts';
-import '../../helpers/run-metadata.ts';
+import { connectPool } from '../../helpers/db/database-connection.ts';
+import '../../helpers/run/run-metadata.ts';
 import '../setup/gate-run-record.ts';
 import '../setup/run-config.ts';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { inject } from 'vitest';
-import type { GateConfig } from '../../helpers/gate-config.ts';
+import type { GateConfig } from '../../helpers/config/gate-config.ts';
 import '../setup/run-config.ts';
 
 /**

@@ -20,6 +20,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   examples: ['helpers'],
 };
 
+/**
+ * Inside helpers/, the read-only layers stay read-only: connections and transactions (db), catalog
+ * reads (catalog) and data scans (scans) import no module that writes — probes, synthesis, the run's
+ * lifecycle (type-only imports aside).
+ */
+const READ_ONLY_HELPERS = ['helpers/db', 'helpers/catalog', 'helpers/scans'];
+const WRITING_HELPERS = ['helpers/probes', 'helpers/synthesis', 'helpers/run'];
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SKIP = new Set(['node_modules', 'dist', '.git', 'out']);
 
@@ -118,6 +126,18 @@ describe('architecture: imports follow the flow', () => {
       })
       .map((edge) => `${edge.from} → ${edge.to}`);
     expect(forbidden).toEqual([]);
+  });
+
+  test('the read-only helpers import no probe, synthesis or run module', () => {
+    const under = (file: string, folders: readonly string[]): boolean =>
+      folders.some((folder) => file.startsWith(`${folder}${path.sep}`));
+    const forbidden = edges
+      .filter((edge) => !edge.typeOnly && under(edge.from, READ_ONLY_HELPERS))
+      .filter((edge) => under(edge.to, WRITING_HELPERS))
+      .map((edge) => `${edge.from} → ${edge.to}`);
+    expect(forbidden).toEqual([]);
+    for (const folder of [...READ_ONLY_HELPERS, ...WRITING_HELPERS])
+      expect(fs.existsSync(path.join(ROOT, folder)), folder).toBe(true);
   });
 
   test('no cycle between files (type-only imports aside)', () => {

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import type pg from 'pg';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 /** A scratch database (a clone of the migrated template, or empty) with one connected client. */
 export interface CatalogDatabase extends AsyncDisposable {

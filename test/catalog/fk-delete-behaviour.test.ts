@@ -5,7 +5,7 @@ import {
   outcomeMatches,
   probeDeleteBehaviour,
   type DeleteProbe,
-} from '../../helpers/catalog/fk-delete-behaviour.ts';
+} from '../../helpers/probes/fk/fk-delete-behaviour.ts';
 import { catalogDatabase } from './catalog-database.ts';
 
 const SCHEMA = `

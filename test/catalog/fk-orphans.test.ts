@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { discoverForeignKeys, type ForeignKey } from '../../helpers/catalog/foreign-keys.ts';
-import { scanOrphans } from '../../helpers/catalog/fk-orphans.ts';
+import { scanOrphans } from '../../helpers/scans/fk-orphans.ts';
 import { catalogDatabase } from './catalog-database.ts';
 
 const SCHEMA = `

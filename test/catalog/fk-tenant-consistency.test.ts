@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import gateConfig from '../../gate.config.ts';
 import { discoverForeignKeys } from '../../helpers/catalog/foreign-keys.ts';
-import { scanCrossTenant, tenantScopedForeignKeys } from '../../helpers/catalog/fk-tenant-consistency.ts';
+import { scanCrossTenant, tenantScopedForeignKeys } from '../../helpers/probes/fk/fk-tenant-consistency.ts';
 import { discoverTenantTables } from '../../helpers/catalog/tenant-tables.ts';
 import { catalogDatabase } from './catalog-database.ts';
 

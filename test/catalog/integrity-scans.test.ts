@@ -4,7 +4,7 @@ import {
   scanLinkage,
   scanNullColumn,
   scanTimestampOrder,
-} from '../../helpers/catalog/integrity-scans.ts';
+} from '../../helpers/scans/integrity-scans.ts';
 import { catalogDatabase } from './catalog-database.ts';
 
 const SCHEMA = `

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/migration-gate.mjs');

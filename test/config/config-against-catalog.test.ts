@@ -1,9 +1,9 @@
 import { describe, expect, inject, test } from 'vitest';
 import gateConfig from '../../gate.config.ts';
 import { configProblems } from '../../helpers/config/config-against-catalog.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
-import type { GateConfig } from '../../helpers/gate-config.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import type { GateConfig } from '../../helpers/config/gate-config.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 /** The problems `config` has against a clone of the migrated reference schema, after `sql` ran on it. */
 async function problemsOf(config: GateConfig, sql = ''): Promise<string[]> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadGateConfigFile, resolveGateConfigPath } from '../../helpers/config/gate-config-file.ts';
 
-const DEFINE = fileURLToPath(new URL('../../helpers/gate-config.ts', import.meta.url));
+const DEFINE = fileURLToPath(new URL('../../helpers/config/gate-config.ts', import.meta.url));
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { CONFIG_REFERENCE, CONFIG_TYPES, renderConfigReference } from '../../scripts/config-reference.ts';
 
 describe('docs/configuration.md', () => {
-  test('is what helpers/gate-config.ts generates (run `npm run docs:config` after changing the config types)', () => {
+  test('is what helpers/config/gate-config.ts generates (run `npm run docs:config` after changing the config types)', () => {
     expect(fs.readFileSync(CONFIG_REFERENCE, 'utf8')).toBe(renderConfigReference());
   });
 

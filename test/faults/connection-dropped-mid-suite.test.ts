@@ -1,7 +1,7 @@
 import { expect, inject, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { runGate } from '../support/run-gate.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 /**
  * A connection that drops in the middle of a suite: every statement the application role runs on

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { readVersion } from '../../helpers/migrations/migration-history.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../../helpers/providers/embedded-provider.ts';

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
-import { quoteIdent } from '../../helpers/sql-identifier.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/db/scratch-database.ts';
+import { quoteIdent } from '../../helpers/db/sql-identifier.ts';
 
 /** A team project in a temp directory with its migrations, migrated into a scratch database. */
 export interface InitProject extends AsyncDisposable {

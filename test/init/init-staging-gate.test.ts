@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect, inject, test } from 'vitest';
 import { loadGateConfigFile } from '../../helpers/config/gate-config-file.ts';
 import { runInit } from '../../helpers/init/run-init.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { expectChecksFailed, runGate } from '../support/run-gate.ts';
 import { createInitProject } from './init-project.ts';
 import { UUID_WITH_TENANTS } from './init-schemas.ts';

@@ -6,16 +6,16 @@ import { sql, type Generated, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../cli/main.ts';
 import { runTypes } from '../../cli/types/types-command.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import {
   asOwner,
   asTenant,
   typedContexts,
   type InvariantTarget,
 } from '../../helpers/invariants/as-tenant.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
-import { quoteIdent } from '../../helpers/sql-identifier.ts';
-import { defineGateConfig } from '../../helpers/gate-config.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/db/scratch-database.ts';
+import { quoteIdent } from '../../helpers/db/sql-identifier.ts';
+import { defineGateConfig } from '../../helpers/config/gate-config.ts';
 
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TENANT_A = '00000000-0000-4000-8000-00000000000a';

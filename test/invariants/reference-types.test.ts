@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { expect, inject, test } from 'vitest';
 import { runTypes } from '../../cli/types/types-command.ts';
-import { withDatabase } from '../../helpers/database-url.ts';
+import { withDatabase } from '../../helpers/db/database-url.ts';
 import { asOwner } from '../../helpers/invariants/as-tenant.ts';
 import gateConfig from '../../gate.config.ts';
 import type { DB } from '../../invariants/gate-db.d.ts';

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
 import gateConfig from '../../gate.config.ts';
 import { seedDatabase } from '../../fixtures/index.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { runGate } from '../support/run-gate.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const reference = path.resolve('migrations');

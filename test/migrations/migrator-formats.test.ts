@@ -1,8 +1,8 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { versionOf } from '../support/database-facts.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 import { tempMigrations } from './temp-migrations.ts';
 
 const adminUrl = inject('adminUrl');

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { compareSnapshots, takeSnapshot } from '../../helpers/database-snapshot.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { compareSnapshots, takeSnapshot } from '../../helpers/run/database-snapshot.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import gateConfig from '../../gate.config.ts';
 import { copyMigrations } from '../support/migrations-copy.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const reference = path.resolve('migrations');

@@ -1,10 +1,10 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { GateError } from '../../helpers/gate-error.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { versionOf } from '../support/database-facts.ts';
 import { copyMigrations } from '../support/migrations-copy.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

@@ -3,10 +3,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { compareSnapshots, takeSnapshot, type DatabaseSnapshot } from '../../helpers/database-snapshot.ts';
-import { quoteIdent } from '../../helpers/sql-identifier.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import {
+  compareSnapshots,
+  takeSnapshot,
+  type DatabaseSnapshot,
+} from '../../helpers/run/database-snapshot.ts';
+import { quoteIdent } from '../../helpers/db/sql-identifier.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/db/scratch-database.ts';
 import { cleanEnv, runCommand, runOrThrow, type CommandResult } from './run-command.ts';
 import { TEAM_ROWS_SQL, addRlsOffMigration, writeTeamProject } from './team-project.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { functionsCalledIn } from '../../helpers/perf/explain-plan.ts';
 import { measureQuery, overheadRatio } from '../../helpers/perf/measure-query.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

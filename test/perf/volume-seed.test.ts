@@ -1,10 +1,10 @@
 import { describe, expect, inject, test } from 'vitest';
 import { seedVolume } from '../../fixtures/volume-seed.ts';
-import { scanOrphans } from '../../helpers/catalog/fk-orphans.ts';
+import { scanOrphans } from '../../helpers/scans/fk-orphans.ts';
 import { discoverForeignKeys } from '../../helpers/catalog/foreign-keys.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import gateConfig from '../../gate.config.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

@@ -4,7 +4,7 @@ import { loadPolicyParser } from '../../helpers/policy/policy-ast.ts';
 import { analyseTablePolicies, type PolicyFinding } from '../../helpers/policy/policy-analysis.ts';
 import type { CatalogPolicy } from '../../helpers/policy/policy-catalog.ts';
 import { judgeFindings, validateOverrides } from '../../helpers/policy/policy-severity.ts';
-import type { PolicyFindingOverride } from '../../helpers/gate-config.ts';
+import type { PolicyFindingOverride } from '../../helpers/config/gate-config.ts';
 
 const CTX = "(NULLIF(current_setting('app.current_tenant'::text, true), ''::text))::uuid";
 const SCOPED = `(tenant_id = ${CTX})`;

@@ -9,7 +9,7 @@ import { analyseTablePolicies, type PolicyFinding } from '../../helpers/policy/p
 import { readPolicyCatalog } from '../../helpers/policy/policy-catalog.ts';
 import { probeLeak } from '../../helpers/policy/policy-leak-probe.ts';
 import { judgeFindings } from '../../helpers/policy/policy-severity.ts';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { catalogDatabase } from '../catalog/catalog-database.ts';
 
 const SABOTAGE = path.resolve('test/sabotage/ce23');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { readDefaultTableGrants } from '../../helpers/privileges/default-privileges.ts';
 import { readUnpinnedDefinerFunctions } from '../../helpers/privileges/definer-search-path.ts';
 import { readRoleReach } from '../../helpers/privileges/role-reach.ts';

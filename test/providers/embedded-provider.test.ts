@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 import { EmbeddedProvider, INITDB_PID_FILE } from '../../helpers/providers/embedded-provider.ts';
 import { PASSWORD_FILE_NAME } from '../../helpers/providers/password-file.ts';
 import { redactUrl } from '../../helpers/redact.ts';

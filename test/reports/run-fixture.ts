@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { startVitest } from 'vitest/node';
-import type { RunMetadata } from '../../helpers/run-metadata.ts';
+import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
 import { policy } from './evidence-fixtures.ts';
 import GateReporter, { type GateReporterOptions } from '../../reports/gate-reporter.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { BACKUP_LEDGER, appendToLedger } from '../../helpers/database-backup.ts';
+import { BACKUP_LEDGER, appendToLedger } from '../../helpers/run/database-backup.ts';
 import { keepRunsSetting, startBackupRun } from '../../helpers/run/backup-retention.ts';
 
 const made: string[] = [];

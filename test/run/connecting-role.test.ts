@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { withDatabase } from '../../helpers/database-url.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { withDatabase } from '../../helpers/db/database-url.ts';
 import {
   assertConnectingRole,
   messagesAreEnglish,
   missingPowers,
   type RolePowers,
 } from '../../helpers/run/connecting-role.ts';
-import { quoteIdent } from '../../helpers/sql-identifier.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.ts';
+import { quoteIdent } from '../../helpers/db/sql-identifier.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 /** The system server (trust auth), where a scratch database and plain roles can be made and dropped. */
 const SERVER = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { withDatabase } from '../../helpers/database-url.ts';
-import { quoteIdent } from '../../helpers/sql-identifier.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { withDatabase } from '../../helpers/db/database-url.ts';
+import { quoteIdent } from '../../helpers/db/sql-identifier.ts';
 import { runVitestCli } from '../support/run-vitest-cli.ts';
-import { createScratchDatabase } from '../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 const SERVER = process.env['STAGING_ADMIN_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

@@ -1,4 +1,4 @@
-import { connectClient } from '../../helpers/database-connection.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
 
 /** `alembic_version.version_num` of the database at `url`, as the plan reads it. */
 export async function versionOf(url: string): Promise<string | undefined> {

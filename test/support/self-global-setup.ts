@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { connectClient } from '../../helpers/database-connection.ts';
-import { withDatabase } from '../../helpers/database-url.ts';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { withDatabase } from '../../helpers/db/database-url.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../../helpers/providers/embedded-provider.ts';
 import gateConfig from '../../gate.config.ts';

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../../helpers/database-connection.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 
 const TIGHT_BUDGET_CONFIG = fileURLToPath(
   new URL('../configs/tight-statement-timeout.gate.config.ts', import.meta.url),

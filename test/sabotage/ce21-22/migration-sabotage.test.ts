@@ -1,7 +1,7 @@
 import { describe, expect, inject, test } from 'vitest';
 import { copyMigrations } from '../../support/migrations-copy.ts';
 import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const SUITES = ['suites/ce21-migration-validation.test.ts', 'suites/ce22-migration-execution.test.ts'];

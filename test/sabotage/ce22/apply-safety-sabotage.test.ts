@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../../helpers/database-connection.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
 import { copyMigrations } from '../../support/migrations-copy.ts';
 import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
 import { versionOf } from '../../support/database-facts.ts';
 import { runVitestCli } from '../../support/run-vitest-cli.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../../helpers/database-connection.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
-import { quoteIdent } from '../../../helpers/sql-identifier.ts';
+import { quoteIdent } from '../../../helpers/db/sql-identifier.ts';
 import gateConfig from '../../../gate.config.ts';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 
 const BOOKKEEPING_CONFIG = fileURLToPath(
   new URL('../configs/bookkeeping-schema.gate.config.ts', import.meta.url),

@@ -1,6 +1,6 @@
 import { describe, expect, inject, test } from 'vitest';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 import { CE23_SUITES, applySabotage, runCe23Sabotage } from './ce23-sabotage-case.ts';
 
 const NULL_TENANT_CHECK = 'ce23.rls.ai_usage_logs.null-tenant-row';

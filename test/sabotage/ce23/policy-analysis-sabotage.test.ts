@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 import { CE23_SUITES, applySabotage, runCe23Sabotage } from './ce23-sabotage-case.ts';
 
 const analysisOf = (table: string): string => `ce23.rls.${table}.policy-analysis`;

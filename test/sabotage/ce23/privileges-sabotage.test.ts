@@ -1,9 +1,9 @@
 import { describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../../helpers/database-connection.ts';
-import { quoteIdent } from '../../../helpers/sql-identifier.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
+import { quoteIdent } from '../../../helpers/db/sql-identifier.ts';
 import { copyMigrations } from '../../support/migrations-copy.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 import { CE23_SUITES, applySabotage, expectSabotageCaught, runCe23Sabotage } from './ce23-sabotage-case.ts';
 
 /** Drops cluster-wide roles a sabotage created (its database is gone by then, so nothing depends on them). */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
 import { runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 import { CE25, runSabotageCase } from '../ce24/sabotage-case.ts';
 
 describe('sabotage: data integrity (CE-25)', () => {

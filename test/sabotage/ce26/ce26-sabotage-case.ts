@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, inject } from 'vitest';
 import { seedVolume } from '../../../fixtures/volume-seed.ts';
-import { connectClient } from '../../../helpers/database-connection.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
 import gateConfig from '../../../gate.config.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 
 export const CE26 = 'suites/ce26-performance.test.ts';
 

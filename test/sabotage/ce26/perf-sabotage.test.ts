@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connectClient } from '../../../helpers/database-connection.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { expectChecksFailed } from '../../support/run-gate.ts';
 import { runCe26Case } from './ce26-sabotage-case.ts';
 

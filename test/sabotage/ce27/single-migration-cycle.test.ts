@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { expectChecksFailed, runGate } from '../../support/run-gate.ts';
-import { createScratchDatabase } from '../../../helpers/scratch-database.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 
 const adminUrl = inject('adminUrl');
 const VERSION = '20240101000000';

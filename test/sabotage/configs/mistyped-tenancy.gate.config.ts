@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import reference from '../../../gate.config.ts';
-import { defineGateConfig } from '../../../helpers/gate-config.ts';
+import { defineGateConfig } from '../../../helpers/config/gate-config.ts';
 
 /** The reference config with a mistyped tenant key and application role: what check-config must name. */
 export default defineGateConfig({

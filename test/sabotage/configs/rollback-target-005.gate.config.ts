@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import reference from '../../../gate.config.ts';
-import { defineGateConfig } from '../../../helpers/gate-config.ts';
+import { defineGateConfig } from '../../../helpers/config/gate-config.ts';
 
 /**
  * The reference config with the rollback target at 005, the reference's last migration: a branch's

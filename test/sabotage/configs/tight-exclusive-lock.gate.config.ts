@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import reference from '../../../gate.config.ts';
-import { defineGateConfig } from '../../../helpers/gate-config.ts';
+import { defineGateConfig } from '../../../helpers/config/gate-config.ts';
 
 /**
  * The reference config with a 250 ms limit on ACCESS EXCLUSIVE over populated tables under load, so a

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import reference from '../../../gate.config.ts';
-import { defineGateConfig } from '../../../helpers/gate-config.ts';
+import { defineGateConfig } from '../../../helpers/config/gate-config.ts';
 
 /** The reference config with a tight per-statement budget for the suites' connections. */
 export default defineGateConfig({

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { GateError } from '../gate-error.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { patternSample, patternsInCheck } from './pattern-sample.ts';
 
 /** A column whose values a fresh key must avoid (and whose CHECKs it must satisfy). */

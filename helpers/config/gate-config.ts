@@ -1,6 +1,6 @@
-import type { ReferentialAction } from './catalog/foreign-keys.ts';
-import { PLAN_GATES } from './config/plan-gates.ts';
-import type { PolicyRule, PolicySeverity } from './policy/policy-rules.ts';
+import type { ReferentialAction } from '../catalog/foreign-keys.ts';
+import { PLAN_GATES } from './plan-gates.ts';
+import type { PolicyRule, PolicySeverity } from '../policy/policy-rules.ts';
 
 /**
  * What a database promises, as the gate verifies it. Everything schema-specific lives in

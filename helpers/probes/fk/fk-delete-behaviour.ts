@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import type { ForeignKey, ReferentialAction } from './foreign-keys.ts';
+import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
+import type { ForeignKey, ReferentialAction } from '../../catalog/foreign-keys.ts';
 
 /** What happened to a referencing row when its parent was deleted. */
 export type DeleteOutcome =

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { AuditColumns } from '../gate-config.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import type { AuditColumns } from '../../config/gate-config.ts';
+import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 
 /** One audit entry, reduced to what the trail must prove: which row, what, in which tenant, by whom. */
 export interface AuditEntry {

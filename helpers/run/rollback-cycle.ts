@@ -1,14 +1,14 @@
 import type pg from 'pg';
-import { connectClient } from './database-connection.ts';
+import { connectClient } from '../db/database-connection.ts';
 import { createBackup } from './database-backup.ts';
 import { takeSnapshot, type DatabaseSnapshot } from './database-snapshot.ts';
-import { errorMessage } from './gate-error.ts';
-import { loadMigrations } from './migrations/migration-files.ts';
-import { DEFAULT_BOOKKEEPING_SCHEMA, readVersion } from './migrations/migration-history.ts';
-import { Migrator, defaultRollbackTarget, type TimedMigration } from './migrations/migrator.ts';
-import { analyseSql } from './migrations/sql-analysis.ts';
+import { errorMessage } from '../gate-error.ts';
+import { loadMigrations } from '../migrations/migration-files.ts';
+import { DEFAULT_BOOKKEEPING_SCHEMA, readVersion } from '../migrations/migration-history.ts';
+import { Migrator, defaultRollbackTarget, type TimedMigration } from '../migrations/migrator.ts';
+import { analyseSql } from '../migrations/sql-analysis.ts';
 import { rehearseRestore, withRehearsalCopy } from './restore-rehearsal.ts';
-import { qualifiedName, quoteIdent } from './sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 export interface RollbackCycleOptions {
   readonly sourceUrl: string;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import type { ForeignKey } from './foreign-keys.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
+import type { ForeignKey } from '../catalog/foreign-keys.ts';
 
 /** Referencing rows whose key matches no referenced row. */
 export interface OrphanScan {

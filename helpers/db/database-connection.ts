@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { GateError, errorMessage } from './gate-error.ts';
+import { GateError, errorMessage } from '../gate-error.ts';
 import { parseDatabaseUrl } from './database-url.ts';
-import { redactUrl } from './redact.ts';
+import { redactUrl } from '../redact.ts';
 
 /** How long a connection attempt may take before the gate gives up with a clear error. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { GateError, errorMessage } from './gate-error.ts';
-import { parseDatabaseUrl } from './database-url.ts';
+import { GateError, errorMessage } from '../gate-error.ts';
+import { parseDatabaseUrl } from '../db/database-url.ts';
 
 const run = promisify(execFile);
 

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { JsonValue } from '../json-value.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import type { Candidate } from './isolation-types.ts';
-import type { RlsProbe } from './rls-probe.ts';
-import type { ForeignKey } from './foreign-keys.ts';
-import type { TenantTable } from './tenant-tables.ts';
+import type { JsonValue } from '../../json-value.ts';
+import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
+import type { Candidate } from '../../catalog/isolation-types.ts';
+import type { RlsProbe } from '../rls/rls-probe.ts';
+import type { ForeignKey } from '../../catalog/foreign-keys.ts';
+import type { TenantTable } from '../../catalog/tenant-tables.ts';
 
 /** How a foreign key between two tenant-scoped tables keeps both ends in one tenant. */
 export type TenantEnforcement =

@@ -8,7 +8,7 @@ import {
   readKeyColumn,
   type TenantKeyTable,
 } from './fresh-key-values.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { SynthesisCatalog } from './synthesis-shape.ts';
 
 /** One row of a configured scenario (the plan's manual probe, the cascade test), by table. */

@@ -1,8 +1,8 @@
-import { connectClient } from './database-connection.ts';
+import { connectClient } from '../db/database-connection.ts';
 import { restoreBackup } from './database-backup.ts';
 import { takeSnapshot, type DatabaseSnapshot } from './database-snapshot.ts';
-import { EmbeddedProvider } from './providers/embedded-provider.ts';
-import type { StartedDatabase } from './providers/database-provider.ts';
+import { EmbeddedProvider } from '../providers/embedded-provider.ts';
+import type { StartedDatabase } from '../providers/database-provider.ts';
 import { cloneOnServer, copyRoles, dropOnServer, restoreOnServer, scratchName } from './rehearsal-server.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 /** How many rows broke a property, some of them, and how many rows the scan read. */
 export interface IntegrityScan {

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import type { TenantContextStatement } from './gate-config.ts';
+import type { TenantContextStatement } from '../config/gate-config.ts';
 import { quoteIdent } from './sql-identifier.ts';
 
 /** Who a transaction acts as; what the RLS policies see. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualifiedName } from './sql-identifier.ts';
+import { qualifiedName } from '../db/sql-identifier.ts';
 
 /** Row count and content checksum of one table. */
 export interface TableFingerprint {

@@ -1,5 +1,5 @@
-import { GateError } from './gate-error.ts';
-import { redactUrl } from './redact.ts';
+import { GateError } from '../gate-error.ts';
+import { redactUrl } from '../redact.ts';
 
 /** The parts of a PostgreSQL URL the gate needs, with the URL validated up front. */
 export interface ParsedDatabaseUrl {

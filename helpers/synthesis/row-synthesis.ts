@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { errorMessage } from '../gate-error.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import type { JsonValue } from '../json-value.ts';
 import { acceptedByChecks, readKeyColumn, textCandidates, type KeyColumnFacts } from './fresh-key-values.ts';
 import { SynthesisCatalog, type SynthesisColumn, type SynthesisShape } from './synthesis-shape.ts';

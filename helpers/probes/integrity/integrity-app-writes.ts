@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { TenancyConfig } from '../gate-config.ts';
-import { applyContext } from '../tenant-context.ts';
-import { RowSynthesiser, type SynthesisResult } from './row-synthesis.ts';
+import type { TenancyConfig } from '../../config/gate-config.ts';
+import { applyContext } from '../../db/tenant-context.ts';
+import { RowSynthesiser, type SynthesisResult } from '../../synthesis/row-synthesis.ts';
 
 /**
  * Writes one row of `table` the way the application would: as the application role, in tenant

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { errorMessage } from '../gate-error.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import { applyContext, type TenantContext, type TenantContextSettings } from '../tenant-context.ts';
+import { errorMessage } from '../../gate-error.ts';
+import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
+import { applyContext, type TenantContext, type TenantContextSettings } from '../../db/tenant-context.ts';
 
 /**
  * Who a probe statement runs as. Beyond the {@link TenantContext}s, `unset` is the application role

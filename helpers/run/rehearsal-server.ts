@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { connectClient } from './database-connection.ts';
+import { connectClient } from '../db/database-connection.ts';
 import { restoreBackup } from './database-backup.ts';
-import { EmbeddedProvider } from './providers/embedded-provider.ts';
-import type { StartedDatabase } from './providers/database-provider.ts';
-import { quoteIdent } from './sql-identifier.ts';
+import { EmbeddedProvider } from '../providers/embedded-provider.ts';
+import type { StartedDatabase } from '../providers/database-provider.ts';
+import { quoteIdent } from '../db/sql-identifier.ts';
 
 /**
  * The run's one throw-away "rehearsal" server: the backup is restored into it once, and the CE-21

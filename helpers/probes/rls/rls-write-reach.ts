@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { IsolationTable } from './isolation-types.ts';
-import { qualifiedName, quoteIdent } from '../sql-identifier.ts';
-import { deleteTenantRows, referencingTables } from './rls-dependents.ts';
+import type { IsolationTable } from '../../catalog/isolation-types.ts';
+import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
+import { deleteTenantRows, referencingTables } from '../../catalog/rls-dependents.ts';
 import {
   isAccessRefusalOf,
   isSettingRefusal,
