@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { GateError, errorMessage } from '../gate-error.ts';
 import { parseDatabaseUrl } from './database-url.ts';
+import { pgErrorFields } from './pg-error.ts';
 import { redactUrl } from '../redact.ts';
 
 /** How long a connection attempt may take before the gate gives up with a clear error. */
@@ -68,24 +69,12 @@ export async function connectPool(
   }
 }
 
-interface ErrorWithCode {
-  readonly code?: unknown;
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as ErrorWithCode).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
-
 /** Maps driver and server errors to what a person should do about them. */
 export function explainConnectionError(error: unknown, url: string, timeoutMs: number): GateError {
   const target = parseDatabaseUrl(url);
   const where = `${target.host}:${target.port}`;
   const shown = redactUrl(url);
-  const code = codeOf(error);
+  const { code } = pgErrorFields(error);
   const message = errorMessage(error);
   let sentence: string;
   switch (code) {

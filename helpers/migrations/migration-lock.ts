@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { GateError } from '../gate-error.ts';
+import { pgErrorFields } from '../db/pg-error.ts';
 
 /** Two-key advisory lock id: "mg" and 1. Every migration-gate run on a database shares it. */
 const LOCK_CLASS = 0x6d67;
@@ -25,7 +26,7 @@ export async function acquireMigrationLock(
     try {
       await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, LOCK_OBJECT]);
     } catch (error) {
-      if ((error as { code?: string }).code === '55P03') {
+      if (pgErrorFields(error).code === '55P03') {
         throw new GateError(
           `Another migration run (${holder}) still holds the migration lock after ${Math.round(timeoutMs / 1000)} s; wait for it to finish, then retry.`,
           { cause: error },

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { connectClient } from '../db/database-connection.ts';
 import { parseDatabaseUrl } from '../db/database-url.ts';
+import { pgErrorFields } from '../db/pg-error.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
 import { describeDownProblem, downScriptProblem, type DownScriptProblem } from './down-scripts.ts';
 import { loadMigrations, type MigrationFile } from './migration-files.ts';
@@ -426,7 +427,7 @@ export class Migrator {
     const line = error instanceof StatementError ? error.line : undefined;
     const cause = error instanceof StatementError ? error.cause : error;
     const where = line === undefined ? ' an unknown line' : ` line ${line}`;
-    const code = (cause as { code?: string }).code;
+    const { code } = pgErrorFields(cause);
     return new GateError(
       `${what} ${direction === 'up' ? file.upFile : file.downFile} failed at${where}: ${errorMessage(cause)}${code ? ` (SQLSTATE ${code})` : ''}; the database stays at version ${version ?? 'none'}, unchanged.`,
       { cause },

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { errorMessage } from '../gate-error.ts';
+import { pgErrorFields } from '../db/pg-error.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 export const REWRITE_COMMANDS = ['UPDATE', 'DELETE', 'TRUNCATE'] as const;
@@ -50,7 +51,7 @@ export async function probeRewrites(
         const result = await client.query(sql[command]);
         attempts.push({ command, refused: false, outcome: `ran (${result.rowCount ?? 0} rows)` });
       } catch (error) {
-        const code = (error as { readonly code?: unknown }).code;
+        const { code } = pgErrorFields(error);
         const refused = code === '42501';
         attempts.push({
           command,

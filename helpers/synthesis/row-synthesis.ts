@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { errorMessage } from '../gate-error.ts';
+import { pgErrorFields } from '../db/pg-error.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import type { JsonValue } from '../json-value.ts';
 import { acceptedByChecks, readKeyColumn, textCandidates, type KeyColumnFacts } from './fresh-key-values.ts';
@@ -48,14 +49,8 @@ function collisionReason(table: string, attempts: number, last: SynthesisResult)
   return `every one of ${attempts} synthesised rows of ${table} (other enum values, other and fresh parents) collided with a unique or exclusion constraint; the last: ${detail}`;
 }
 
-interface PgErrorFields {
-  readonly code?: string;
-  readonly detail?: string;
-  readonly constraint?: string;
-}
-
 function describeError(error: unknown): string {
-  const fields = (typeof error === 'object' && error !== null ? error : {}) as PgErrorFields;
+  const fields = pgErrorFields(error);
   const extra = [
     fields.code === undefined ? null : `SQLSTATE ${fields.code}`,
     fields.constraint === undefined ? null : `constraint ${fields.constraint}`,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgErrorFields } from '../../db/pg-error.ts';
 import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import type { ForeignKey, ReferentialAction } from '../../catalog/foreign-keys.ts';
 
@@ -51,18 +52,12 @@ export interface DeleteProbe {
   readonly clearedBlockers: readonly string[];
 }
 
-interface PgErrorFields {
-  readonly code?: unknown;
-  readonly constraint?: unknown;
-  readonly message?: unknown;
-}
-
 function pgError(error: unknown): { code: string; constraint: string | undefined; message: string } {
-  const fields: PgErrorFields = typeof error === 'object' && error !== null ? (error as PgErrorFields) : {};
+  const fields = pgErrorFields(error);
   return {
-    code: typeof fields.code === 'string' ? fields.code : 'unknown',
-    constraint: typeof fields.constraint === 'string' ? fields.constraint : undefined,
-    message: typeof fields.message === 'string' ? fields.message : String(error),
+    code: fields.code ?? 'unknown',
+    constraint: fields.constraint,
+    message: fields.message ?? String(error),
   };
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { errorMessage } from '../../gate-error.ts';
+import { pgErrorFields } from '../../db/pg-error.ts';
 import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import { applyContext, type TenantContext, type TenantContextSettings } from '../../db/tenant-context.ts';
 
@@ -19,14 +20,6 @@ export type Observation<R> =
 export interface RowsFingerprint {
   readonly rows: number;
   readonly checksum: string;
-}
-
-function codeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { readonly code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return 'none';
 }
 
 /** `42501` from a row-level-security check of `table` (not of a table a trigger wrote to). */
@@ -116,7 +109,7 @@ export class RlsProbe {
       const result = await this.#client.query<R>(sql, [...params]);
       observation = { ok: true, rowCount: result.rowCount ?? result.rows.length, rows: result.rows };
     } catch (error) {
-      observation = { ok: false, code: codeOf(error), message: errorMessage(error) };
+      observation = { ok: false, code: pgErrorFields(error).code ?? 'none', message: errorMessage(error) };
     }
     if (options.keep === true && observation.ok) {
       await this.#client.query(`RELEASE SAVEPOINT ${savepoint}`);
