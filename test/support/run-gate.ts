@@ -43,6 +43,14 @@ export async function runGate(options: {
   /** `staging` (default: the URL as it is) or `local` (a fresh embedded server, migrated and seeded). */
   readonly project?: 'staging' | 'local';
   readonly migrationsDirectory?: string;
+  /**
+   * Server for the restore rehearsal (MIGRATION_GATE_REHEARSAL_URL): the rehearsal restores into a
+   * scratch database there instead of starting a server of its own. Pass `inject('adminUrl')` when
+   * the target database is on that server; left out, the variable is unset. Not a default for every
+   * caller: a run against a server of its own (role attributes, a `local` project) would copy its
+   * roles onto the shared server.
+   */
+  readonly rehearsalUrl?: string;
   /** Further environment for the run (e.g. MIGRATION_GATE_APPLY, PATH); undefined unsets. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<GateOutcome> {
@@ -55,6 +63,7 @@ export async function runGate(options: {
     MIGRATION_GATE_MIGRATIONS: options.migrationsDirectory,
     MIGRATION_GATE_APPLY: undefined,
     MIGRATION_GATE_QUIET: debug ? undefined : '1',
+    MIGRATION_GATE_REHEARSAL_URL: options.rehearsalUrl,
     ...options.env,
   };
   const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
@@ -54,18 +54,37 @@ export function expectSabotageCaught(
   outcome: GateOutcome,
   sabotage: Omit<Ce23Sabotage, 'sql' | 'alsoSuites'>,
 ): void {
+  expectCaseCaught(outcome, sabotage);
+  expectNoStrayFailure(outcome, [sabotage]);
+}
+
+/** NO-GO, each of the sabotage's `mustFail` failed and is named in the reasons, each `mustPass` passed. */
+export function expectCaseCaught(
+  outcome: GateOutcome,
+  sabotage: Pick<Ce23Sabotage, 'mustFail' | 'mustPass'>,
+): void {
   expect(outcome.decision).toBe('NO-GO');
   expect(outcome.failed).toEqual(expect.arrayContaining([...sabotage.mustFail]));
   const reasons = outcome.reasons.join('\n');
   for (const id of sabotage.mustFail) expect(reasons, `verdict reasons name ${id}`).toContain(id);
-  const allowed = [...sabotage.mustFail, ...(sabotage.mayAlsoFail ?? [])];
-  const stray = outcome.failed.filter(
-    (id) => !allowed.some((prefix) => id === prefix || id.startsWith(prefix)),
-  );
-  expect(stray, 'checks that failed although this sabotage does not touch them').toEqual([]);
   for (const id of sabotage.mustPass ?? []) {
     expect(outcome.checks.find((check) => check.id === id)?.status, `${id} must still pass`).toBe('passed');
   }
+}
+
+/**
+ * No check failed outside the union of the sabotages' `mustFail` and `mayAlsoFail`: a check that went
+ * red although none of the sabotages applied to the database touches it.
+ */
+export function expectNoStrayFailure(
+  outcome: GateOutcome,
+  sabotages: readonly Pick<Ce23Sabotage, 'mustFail' | 'mayAlsoFail'>[],
+): void {
+  const allowed = sabotages.flatMap((sabotage) => [...sabotage.mustFail, ...(sabotage.mayAlsoFail ?? [])]);
+  const stray = outcome.failed.filter(
+    (id) => !allowed.some((prefix) => id === prefix || id.startsWith(prefix)),
+  );
+  expect(stray, 'checks that failed although no sabotage applied touches them').toEqual([]);
 }
 
 /**
@@ -79,7 +98,89 @@ export async function runCe23Sabotage(sabotage: Ce23Sabotage): Promise<GateOutco
     prefix: 'mg_ce23',
   });
   await applySabotage(db.url, sabotage.sql);
-  const outcome = await runGate({ databaseUrl: db.url, files: sabotageSuites(sabotage) });
+  const outcome = await runGate({
+    databaseUrl: db.url,
+    files: sabotageSuites(sabotage),
+    rehearsalUrl: inject('adminUrl'),
+  });
   expectSabotageCaught(outcome, sabotage);
   return outcome;
+}
+
+/**
+ * Clones the template once, applies every file of `sql` in order, and runs the gate once with the
+ * CE-23 suites and `alsoSuites`. Asserts nothing: the caller judges the shared outcome.
+ */
+export async function runCe23Batch(
+  sql: readonly string[],
+  options: {
+    readonly alsoSuites?: readonly string[];
+    readonly prefix?: string;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  } = {},
+): Promise<GateOutcome> {
+  if (new Set(sql).size !== sql.length) throw new Error(`a batch applies each SQL file once: ${sql.join(', ')}`);
+  await using db = await createScratchDatabase(inject('adminUrl'), {
+    template: inject('templateDatabase'),
+    prefix: options.prefix ?? 'mg_ce23_batch',
+  });
+  for (const file of sql) await applySabotage(db.url, file);
+  // Awaited here: the database is dropped when this function returns.
+  return await runGate({
+    databaseUrl: db.url,
+    files: [...new Set([...CE23_SUITES, ...(options.alsoSuites ?? [])])],
+    rehearsalUrl: inject('adminUrl'),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+}
+
+/** One case of a {@link describeCe23Batch}: a sabotage, its test's name, and further assertions. */
+export interface Ce23BatchCase extends Ce23Sabotage {
+  /** The case's own test name. */
+  readonly name: string;
+  /** Further assertions on the shared outcome (e.g. the readiness report names the check). */
+  readonly also?: (outcome: GateOutcome) => void;
+}
+
+/**
+ * Several sabotages that touch different tables (or otherwise independent properties) judged by one
+ * gate run: a `describe` whose `beforeAll` applies all of them to one clone and runs the gate once,
+ * one `test` per case asserting that case's `mustFail`, reasons and `mustPass` on the shared outcome
+ * (a case that is no longer caught fails under its own name), and one `test` that no check failed
+ * outside the union of every case's `mustFail` and `mayAlsoFail`.
+ *
+ * Only for cases that can share a database: no two on the same table, no clean negative beside a
+ * sabotage, no `mayAlsoFail` wide enough to hide another case's strays (a table's own prefix is the
+ * widest), and no two failing the same aggregate check (a count) so each case's failure is its own.
+ */
+export function describeCe23Batch(
+  title: string,
+  cases: readonly Ce23BatchCase[],
+  options: { readonly cleanup?: () => Promise<void> } = {},
+): void {
+  describe(title, () => {
+    let outcome: GateOutcome | undefined;
+    beforeAll(async () => {
+      outcome = await runCe23Batch(
+        cases.map((sabotage) => sabotage.sql),
+        { alsoSuites: cases.flatMap((sabotage) => sabotage.alsoSuites ?? []) },
+      );
+    });
+    afterAll(async () => {
+      await options.cleanup?.();
+    });
+    const shared = (): GateOutcome => {
+      if (outcome === undefined) throw new Error('the batch gate run did not finish (see beforeAll)');
+      return outcome;
+    };
+    for (const sabotage of cases) {
+      test(sabotage.name, () => {
+        expectCaseCaught(shared(), sabotage);
+        sabotage.also?.(shared());
+      });
+    }
+    test('no check failed outside the batched cases\' mustFail and mayAlsoFail', () => {
+      expectNoStrayFailure(shared(), cases);
+    });
+  });
 }
