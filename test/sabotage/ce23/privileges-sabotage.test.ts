@@ -1,10 +1,10 @@
-import { describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { quoteIdent } from '../../../helpers/db/sql-identifier.ts';
 import { copyMigrations } from '../../support/migrations-copy.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
-import { CE23_SUITES, applySabotage, expectSabotageCaught, runCe23Sabotage } from './ce23-sabotage-case.ts';
+import { CE23_SUITES, describeCe23Batch, expectSabotageCaught, runCe23Batch } from './ce23-sabotage-case.ts';
 
 /** Drops cluster-wide roles a sabotage created (its database is gone by then, so nothing depends on them). */
 async function dropRoles(...roles: readonly string[]): Promise<void> {
@@ -39,6 +39,7 @@ async function runWithPendingMigration(
     databaseUrl: db.url,
     files: CE23_SUITES,
     migrationsDirectory: migrations.directory,
+    rehearsalUrl: inject('adminUrl'),
     env: { MIGRATION_GATE_APPLY: apply ? '1' : undefined },
   });
 }
@@ -54,68 +55,58 @@ const WIDENING_MIGRATION = {
   ].join('\n'),
 };
 
-describe('sabotage: privileges outside RLS (CE-23)', () => {
-  test('TRUNCATE granted on documents fails ce23.privileges.documents.outside-rls', async () => {
-    await runCe23Sabotage({
+// The sabotages touch different tables or different database-wide properties (default privileges,
+// the bookkeeping table, a function, the audit table): one gate run judges all eight.
+describeCe23Batch(
+  'sabotage: privileges outside RLS (CE-23)',
+  [
+    {
+      name: 'TRUNCATE granted on documents fails ce23.privileges.documents.outside-rls',
       sql: 'priv-truncate-granted.sql',
       mustFail: ['ce23.privileges.documents.outside-rls'],
-    });
-  });
-
-  test('TRIGGER granted to PUBLIC on clauses fails ce23.privileges.clauses.outside-rls', async () => {
-    await runCe23Sabotage({
+    },
+    {
+      name: 'TRIGGER granted to PUBLIC on clauses fails ce23.privileges.clauses.outside-rls',
       sql: 'priv-trigger-to-public.sql',
       mustFail: ['ce23.privileges.clauses.outside-rls'],
-    });
-  });
-
-  test('REFERENCES through a role the app role is a member of fails ce23.privileges.projects.outside-rls', async () => {
-    try {
-      await runCe23Sabotage({
-        sql: 'priv-references-via-member-role.sql',
-        mustFail: ['ce23.privileges.projects.outside-rls'],
-      });
-    } finally {
-      await dropRoles('mg_priv_sabotage_helper');
-    }
-  });
-
-  test('a column grant of UPDATE (tenant_id) fails ce23.privileges.stakeholders.tenant-key-update', async () => {
-    await runCe23Sabotage({
+    },
+    {
+      name: 'REFERENCES through a role the app role is a member of fails ce23.privileges.projects.outside-rls',
+      sql: 'priv-references-via-member-role.sql',
+      mustFail: ['ce23.privileges.projects.outside-rls'],
+    },
+    {
+      name: 'a column grant of UPDATE (tenant_id) fails ce23.privileges.stakeholders.tenant-key-update',
       sql: 'priv-tenant-key-column-update.sql',
       mustFail: ['ce23.privileges.stakeholders.tenant-key-update'],
-    });
-  });
-
-  test('default privileges to PUBLIC fail ce23.privileges.default-privileges', async () => {
-    await runCe23Sabotage({
+    },
+    {
+      name: 'default privileges to PUBLIC fail ce23.privileges.default-privileges',
       sql: 'priv-default-privileges.sql',
       mustFail: ['ce23.privileges.default-privileges'],
-    });
-  });
-
-  test('SELECT on the migration history fails ce23.privileges.bookkeeping-tables', async () => {
-    await runCe23Sabotage({
+    },
+    {
+      name: 'SELECT on the migration history fails ce23.privileges.bookkeeping-tables',
       sql: 'priv-bookkeeping-select.sql',
       mustFail: ['ce23.privileges.bookkeeping-tables'],
-    });
-  });
-
-  test('a SECURITY DEFINER function without a pinned search_path fails ce23.privileges.security-definer-search-path', async () => {
-    await runCe23Sabotage({
+    },
+    {
+      name: 'a SECURITY DEFINER function without a pinned search_path fails ce23.privileges.security-definer-search-path',
       sql: 'priv-definer-unpinned.sql',
       mustFail: ['ce23.privileges.security-definer-search-path'],
-    });
-  });
-
-  test('DELETE on the audit table (through PUBLIC) fails ce23.privileges.audit-append-only', async () => {
-    const outcome = await runCe23Sabotage({
+    },
+    {
+      name: 'DELETE on the audit table (through PUBLIC) fails ce23.privileges.audit-append-only',
       sql: 'priv-audit-delete.sql',
       mustFail: ['ce23.privileges.audit-append-only'],
-    });
-    expect(outcome.readiness).toContain('ce23.privileges.audit-append-only');
-  });
+      also: (outcome) => expect(outcome.readiness).toContain('ce23.privileges.audit-append-only'),
+    },
+  ],
+  { cleanup: () => dropRoles('mg_priv_sabotage_helper') },
+);
 
+// A pending migration of their own (applied, or only dry-run): one run each.
+describe('sabotage: a widening pending migration (CE-23)', () => {
   test('a widening pending migration (grant to PUBLIC, new permissive policy) fails ce23.privileges.security-changes', async () => {
     const outcome = await runWithPendingMigration(WIDENING_MIGRATION);
     expectSabotageCaught(outcome, { mustFail: ['ce23.privileges.security-changes'] });
@@ -127,43 +118,41 @@ describe('sabotage: privileges outside RLS (CE-23)', () => {
   });
 });
 
+// The clean rewrites touch different tables (documents and stakeholders, two functions, extractions)
+// and each asserts that nothing failed: one run of their own, apart from the sabotages.
 describe('clean negatives: privileges written another way stay green (CE-23)', () => {
-  test('column-level UPDATE without the tenant key, SELECT via a member role, grants to unrelated roles', async () => {
-    await using db = await createScratchDatabase(inject('adminUrl'), {
-      template: inject('templateDatabase'),
-      prefix: 'mg_ce23_clean',
-    });
-    try {
-      await applySabotage(db.url, 'priv-clean-grants.sql');
-      expectPrivilegesClean(await runGate({ databaseUrl: db.url, files: CE23_SUITES }));
-    } finally {
-      await db.drop();
-      await dropRoles('mg_priv_clean_reader', 'mg_priv_clean_admin');
-    }
+  let outcome: GateOutcome | undefined;
+  beforeAll(async () => {
+    outcome = await runCe23Batch(
+      ['priv-clean-grants.sql', 'priv-definer-pinned.sql', 'priv-read-only-table.sql'],
+      { prefix: 'mg_ce23_clean' },
+    );
+  });
+  afterAll(async () => {
+    await dropRoles('mg_priv_clean_reader', 'mg_priv_clean_admin');
+  });
+  const shared = (): GateOutcome => {
+    if (outcome === undefined) throw new Error('the clean batch gate run did not finish (see beforeAll)');
+    return outcome;
+  };
+
+  test('column-level UPDATE without the tenant key, SELECT via a member role, grants to unrelated roles', () => {
+    expectPrivilegesClean(shared());
   });
 
-  test('a SECURITY DEFINER function with a pinned search_path, and one the app cannot execute', async () => {
-    await using db = await createScratchDatabase(inject('adminUrl'), {
-      template: inject('templateDatabase'),
-      prefix: 'mg_ce23_clean',
-    });
-    await applySabotage(db.url, 'priv-definer-pinned.sql');
-    expectPrivilegesClean(await runGate({ databaseUrl: db.url, files: CE23_SUITES }));
+  test('a SECURITY DEFINER function with a pinned search_path, and one the app cannot execute', () => {
+    expectPrivilegesClean(shared());
   });
 
-  test('a read-only tenant table: writes refused by privilege are expected, not failures', async () => {
-    await using db = await createScratchDatabase(inject('adminUrl'), {
-      template: inject('templateDatabase'),
-      prefix: 'mg_ce23_clean',
-    });
-    await applySabotage(db.url, 'priv-read-only-table.sql');
-    const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
-    expectPrivilegesClean(outcome);
-    expect(outcome.checks.find((c) => c.id === 'ce23.rls.extractions.write-own-tenant')?.status).toBe(
+  test('a read-only tenant table: writes refused by privilege are expected, not failures', () => {
+    expectPrivilegesClean(shared());
+    expect(shared().checks.find((c) => c.id === 'ce23.rls.extractions.write-own-tenant')?.status).toBe(
       'passed',
     );
   });
+});
 
+describe('clean negatives: a narrowing pending migration (CE-23)', () => {
   test('a narrowing pending migration (restrictive policy, revoked DELETE) passes ce23.privileges.security-changes', async () => {
     const outcome = await runWithPendingMigration({
       '006_narrow_access.up.sql': [
