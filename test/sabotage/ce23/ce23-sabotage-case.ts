@@ -119,7 +119,8 @@ export async function runCe23Batch(
     readonly env?: Readonly<Record<string, string | undefined>>;
   } = {},
 ): Promise<GateOutcome> {
-  if (new Set(sql).size !== sql.length) throw new Error(`a batch applies each SQL file once: ${sql.join(', ')}`);
+  if (new Set(sql).size !== sql.length)
+    throw new Error(`a batch applies each SQL file once: ${sql.join(', ')}`);
   await using db = await createScratchDatabase(inject('adminUrl'), {
     template: inject('templateDatabase'),
     prefix: options.prefix ?? 'mg_ce23_batch',
@@ -179,7 +180,7 @@ export function describeCe23Batch(
         sabotage.also?.(shared());
       });
     }
-    test('no check failed outside the batched cases\' mustFail and mayAlsoFail', () => {
+    test("no check failed outside the batched cases' mustFail and mayAlsoFail", () => {
       expectNoStrayFailure(shared(), cases);
     });
   });
