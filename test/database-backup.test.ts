@@ -2,7 +2,15 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { BACKUP_LEDGER, clientEnvironment, createBackup } from '../helpers/run/database-backup.ts';
+import {
+  BACKUP_LEDGER,
+  clientEnvironment,
+  createBackup,
+  restoreArguments,
+  restoreBackup,
+  restoreJobs,
+} from '../helpers/run/database-backup.ts';
+import { connectClient } from '../helpers/db/database-connection.ts';
 import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 describe('environment for pg_dump / pg_restore', () => {
@@ -44,6 +52,46 @@ describe('pg_dump backup files', () => {
       expect(await fs.readFile(path.join(directory, BACKUP_LEDGER), 'utf8')).toContain(
         JSON.stringify(backup.path),
       );
+    } finally {
+      await fs.rm(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pg_restore of a backup', () => {
+  test('runs with --jobs for a custom-format dump, not for a plain SQL file, and restores every row', async () => {
+    const adminUrl = inject('adminUrl');
+    await using source = await createScratchDatabase(adminUrl, { prefix: 'mg_restore_jobs' });
+    const client = await connectClient(source.url);
+    try {
+      await client.query(`CREATE TABLE a AS SELECT g AS id FROM generate_series(1, 3000) g;
+        CREATE TABLE b AS SELECT g AS id FROM generate_series(1, 2000) g; ALTER TABLE a ADD PRIMARY KEY (id);`);
+    } finally {
+      await client.end();
+    }
+    const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'mg-restore-test-'));
+    try {
+      const backup = await createBackup(source.url, parent, 'jobs');
+      const jobs = restoreJobs();
+      expect(jobs).toBe(Math.min(4, os.availableParallelism()));
+      const args = await restoreArguments(backup.path, 'target');
+      if (jobs > 1) expect(args).toContain(`--jobs=${jobs}`);
+      expect(args).not.toContain('--single-transaction');
+      const plain = path.join(parent, 'plain.sql');
+      await fs.writeFile(plain, 'SELECT 1;\n');
+      expect((await restoreArguments(plain, 'target')).some((arg) => arg.startsWith('--jobs'))).toBe(false);
+
+      await using target = await createScratchDatabase(adminUrl, { prefix: 'mg_restore_jobs_to' });
+      await restoreBackup(backup.path, target.url);
+      const restored = await connectClient(target.url);
+      try {
+        const counts = await restored.query<{ a: string; b: string }>(
+          'SELECT (SELECT count(*) FROM a)::text AS a, (SELECT count(*) FROM b)::text AS b',
+        );
+        expect(counts.rows[0]).toEqual({ a: '3000', b: '2000' });
+      } finally {
+        await restored.end();
+      }
     } finally {
       await fs.rm(parent, { recursive: true, force: true });
     }
