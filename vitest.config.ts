@@ -7,6 +7,8 @@ const gateProject = {
   // The gate's suites and this repository's own invariants (as a team's `invariants/` folder).
   include: ['suites/**/*.test.ts', 'invariants/**/*.test.ts'],
   fileParallelism: false,
+  // One worker runs the files in turn, sharing its module cache (imports once, not once per file).
+  isolate: false,
   testTimeout: 120_000,
   hookTimeout: 180_000,
 };

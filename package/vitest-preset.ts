@@ -76,6 +76,9 @@ export function gateProjects(options: GateProjectsOptions = {}): TestProjectInli
       // Vitest's default exclude drops node_modules, which is where the gate's own suites live.
       exclude: ['**/.git/**'],
       fileParallelism: false,
+      // One file at a time in one worker: sharing its module cache imports pg, kysely and the SQL
+      // parser once per run instead of once per suite file. Suites keep no state across files.
+      isolate: false,
       testTimeout: options.testTimeout ?? 120_000,
       hookTimeout: options.hookTimeout ?? 180_000,
     },
