@@ -58,6 +58,23 @@ describe('probeDeleteBehaviour', () => {
     expect(rows.rows[0]?.n).toBe(2);
   });
 
+  test('a blocker that cannot be cleared for another reason than a foreign key is an error, not a held row', async () => {
+    await using lab = await catalogDatabase({
+      sql: `CREATE TABLE parent (id int PRIMARY KEY);
+            CREATE TABLE cascade_child (id int PRIMARY KEY, parent_id int REFERENCES parent ON DELETE CASCADE);
+            CREATE TABLE guarded_child (id int PRIMARY KEY, parent_id int REFERENCES parent ON DELETE RESTRICT);
+            CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'guarded rows stay' USING ERRCODE = 'P0001'; END $$;
+            CREATE TRIGGER guarded_child_refuse BEFORE DELETE ON guarded_child FOR EACH ROW EXECUTE FUNCTION refuse();
+            INSERT INTO parent VALUES (1);
+            INSERT INTO cascade_child VALUES (10, 1);
+            INSERT INTO guarded_child VALUES (30, 1);`,
+    });
+    const keys = await discoverForeignKeys(lab.client, 'public');
+    const cascade = await probe(lab.client, keys, 'cascade_child');
+    expect(cascade?.outcome).toEqual({ kind: 'error', code: 'P0001', message: 'guarded rows stay' });
+  });
+
   test('returns null when no child has a parent to delete', async () => {
     await using lab = await catalogDatabase({
       sql: `CREATE TABLE parent (id int PRIMARY KEY);

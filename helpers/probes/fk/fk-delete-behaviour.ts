@@ -63,6 +63,13 @@ function pgError(error: unknown): { code: string; constraint: string | undefined
 
 const REFERENTIAL_ERRORS = new Set(['23503', '23001']);
 
+/** Back to the attempt's savepoint; when even that fails (a lost connection), `error` is what is thrown. */
+async function undoAttempt(client: pg.ClientBase, error: unknown): Promise<void> {
+  await client.query('ROLLBACK TO SAVEPOINT fk_delete_probe').catch(() => {
+    throw error;
+  });
+}
+
 function pairs(fk: ForeignKey, left: string, right: string, leftIsReferenced: boolean): string {
   return fk.columns
     .map((column, i) => {
@@ -172,7 +179,7 @@ export async function probeDeleteBehaviour(
         return probe(unchanged ? { kind: 'unchanged' } : { kind: 'changed' });
       } catch (error) {
         const failure = pgError(error);
-        await client.query('ROLLBACK TO SAVEPOINT fk_delete_probe');
+        await undoAttempt(client, error);
         const base = {
           parentKey: candidate.fk_key,
           childKey: candidate.child_key,
@@ -194,7 +201,12 @@ export async function probeDeleteBehaviour(
         if (!clearable) break;
         // The savepoint undid the clears made so far; redo them with the new blocker added.
         cleared.push(blocker.constraint);
-        if (!(await clearBlockers(client, fk, cleared, allForeignKeys, candidate.fk_key))) break;
+        const clearing = await clearBlockers(client, fk, cleared, allForeignKeys, candidate.fk_key);
+        if (clearing !== 'cleared') {
+          // Held further down: try the next parent. Any other failure is recorded as what it is.
+          if (clearing !== 'held') last = { ...base, outcome: { kind: 'error', ...clearing } };
+          break;
+        }
         if ((await childRow(candidate.child_key)) === null) break;
       }
     }
@@ -203,19 +215,24 @@ export async function probeDeleteBehaviour(
   return last;
 }
 
-/** Deletes the rows that reference the candidate parent through each blocker; false if that fails. */
+/**
+ * Deletes the rows that reference the candidate parent through each blocker: `cleared`, or `held` when
+ * a blocker's own rows are referenced in turn (a foreign-key violation). Any other failure — a lock
+ * timeout, a trigger's error — is returned as it is, never taken for a held row; one the savepoint
+ * cannot be rolled back after (a lost connection) is thrown.
+ */
 async function clearBlockers(
   client: pg.ClientBase,
   fk: ForeignKey,
   blockers: readonly string[],
   allForeignKeys: readonly ForeignKey[],
   fkKey: Record<string, unknown>,
-): Promise<boolean> {
+): Promise<'cleared' | 'held' | { readonly code: string; readonly message: string }> {
   const asChild = `jsonb_populate_record(NULL::${qualifiedName(fk.schema, fk.table)}, $1::jsonb)`;
   try {
     for (const name of blockers) {
       const blocker = allForeignKeys.find((other) => other.constraint === name);
-      if (blocker === undefined) return false;
+      if (blocker === undefined) return 'held';
       // Rows holding the parent itself.
       if (blocker.referencedTable === fk.referencedTable) {
         await client.query(
@@ -238,10 +255,10 @@ async function clearBlockers(
         );
       }
     }
-    return true;
-  } catch {
-    // A blocker whose own rows are held further down: give up on this parent, try the next one.
-    await client.query('ROLLBACK TO SAVEPOINT fk_delete_probe');
-    return false;
+    return 'cleared';
+  } catch (error) {
+    const failure = pgError(error);
+    await undoAttempt(client, error);
+    return REFERENTIAL_ERRORS.has(failure.code) ? 'held' : { code: failure.code, message: failure.message };
   }
 }
