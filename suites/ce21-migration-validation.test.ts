@@ -74,6 +74,8 @@ describe('CE-21 migration script preparation and validation', () => {
       from: run.dryRun.value.from,
       executed: run.dryRun.value.executed.map((step) => `${step.name}: ${formatMs(step.durationMs)}`),
       estimatedExecutionTime: formatMs(run.dryRun.value.totalMs),
+      // `counts`: a run that changes nothing, whose post-run check compares every row's checksum with the preflight.
+      rowsComparedBy: run.dryRunTrace.rows ?? 'checksums',
     });
     check.metric({ value: Math.round(run.dryRun.value.totalMs), unit: 'ms' });
     check.offending(run.dryRunTrace.tables);

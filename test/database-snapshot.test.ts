@@ -71,6 +71,35 @@ describe('database fingerprint', () => {
     }
   });
 
+  test('without checksums counts rows only, and compares by count', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      await client.query(
+        `CREATE TABLE counted AS SELECT g AS id, 'row ' || g AS label FROM generate_series(1, 300) g`,
+      );
+      const full = await takeSnapshot(client);
+      const counts = await takeSnapshot(client, 'public', { checksums: false });
+      expect(counts.tables).toEqual([{ table: 'public.counted', rows: 300, checksum: '' }]);
+      expect(counts.schemaChecksum).toBe(full.schemaChecksum);
+      expect(compareSnapshots(full, counts, { checksums: false })).toEqual({
+        tables: [],
+        schemaChanged: false,
+      });
+      await client.query(`UPDATE counted SET label = 'changed' WHERE id = 1`);
+      // A changed row keeps the count: only a checksum sees it.
+      const after = await takeSnapshot(client, 'public', { checksums: false });
+      expect(compareSnapshots(counts, after, { checksums: false }).tables).toEqual([]);
+      await client.query('DELETE FROM counted WHERE id = 2');
+      const fewer = await takeSnapshot(client, 'public', { checksums: false });
+      expect(compareSnapshots(full, fewer, { checksums: false }).tables.map((t) => t.after?.rows)).toEqual([
+        299,
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
   test('reports the rows per second of large tables', async () => {
     await using db = await createScratchDatabase(adminUrl);
     const client = await connectClient(db.url);
@@ -80,6 +109,8 @@ describe('database fingerprint', () => {
       const seen: { table: string; rows: number; rowsPerSecond: number }[] = [];
       await takeSnapshot(client, 'public', { largeTableRows: 10_000, onLargeTable: (p) => seen.push(p) });
       expect(seen.map((p) => [p.table, p.rows])).toEqual([['public.big', 20000]]);
+      // The tables after it, by their reltuples estimate: what an ETA for the rest of the pass needs.
+      expect(seen[0]).toMatchObject({ estimatedRows: 20000, remainingTables: 1, remainingEstimatedRows: 0 });
       expect(seen[0]?.rowsPerSecond).toBeGreaterThan(0);
     } finally {
       await client.end();

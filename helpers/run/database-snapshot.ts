@@ -30,6 +30,14 @@ export interface TableFingerprintProgress {
   readonly rows: number;
   readonly ms: number;
   readonly rowsPerSecond: number;
+  /** This table's `pg_class.reltuples` estimate before the pass (0 when it was never analyzed). */
+  readonly estimatedRows: number;
+  /** Sum of the estimates of the tables still to read in this snapshot (an ETA's numerator). */
+  readonly remainingEstimatedRows: number;
+  /** Tables still to read. */
+  readonly remainingTables: number;
+  /** Of those, tables without an estimate (`reltuples` -1: never vacuumed or analyzed). */
+  readonly remainingUnestimatedTables: number;
 }
 
 export interface SnapshotOptions {
@@ -37,6 +45,11 @@ export interface SnapshotOptions {
   readonly onLargeTable?: (progress: TableFingerprintProgress) => void;
   /** Estimated rows (`pg_class.reltuples`) from which a table counts as large; default 100 000. */
   readonly largeTableRows?: number;
+  /**
+   * `false`: row counts only (`count(*)`, no row is rendered or hashed; every `checksum` is `''`),
+   * for a check that compares counts alone. Compare such a snapshot with `{ checksums: false }`.
+   */
+  readonly checksums?: boolean;
 }
 
 /**
@@ -50,6 +63,9 @@ const TABLE_FINGERPRINT_SQL = (name: string): string =>
   `SELECT count(*)::text AS rows,
           coalesce(sum(h.hash::numeric), 0)::text || ':' || coalesce(bit_xor(h.hash), 0)::text AS checksum
      FROM ${name} AS t, LATERAL (SELECT hashtextextended(t::text, 0) AS hash) AS h`;
+
+const TABLE_COUNT_SQL = (name: string): string =>
+  `SELECT count(*)::text AS rows, '' AS checksum FROM ${name}`;
 
 const DEFAULT_LARGE_TABLE_ROWS = 100_000;
 
@@ -72,10 +88,21 @@ export async function takeSnapshot(
   );
   const fingerprints: TableFingerprint[] = [];
   const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
-  for (const { schema, table, estimate } of tables.rows) {
+  const tableSql = options.checksums === false ? TABLE_COUNT_SQL : TABLE_FINGERPRINT_SQL;
+  // Per table, the estimated rows of the tables after it: an ETA for the rest of the pass.
+  const remainingAfter: number[] = [];
+  const unestimatedAfter: number[] = [];
+  for (let index = tables.rows.length - 1, rows = 0, unknown = 0; index >= 0; index--) {
+    remainingAfter[index] = rows;
+    unestimatedAfter[index] = unknown;
+    const estimate = tables.rows[index]?.estimate ?? -1;
+    if (estimate < 0) unknown += 1;
+    else rows += estimate;
+  }
+  for (const [index, { schema, table, estimate }] of tables.rows.entries()) {
     const started = performance.now();
     const result = await client.query<{ rows: string; checksum: string }>(
-      TABLE_FINGERPRINT_SQL(qualifiedName(schema, table)),
+      tableSql(qualifiedName(schema, table)),
     );
     const row = result.rows[0];
     if (options.onLargeTable !== undefined && estimate >= largeTableRows) {
@@ -86,6 +113,10 @@ export async function takeSnapshot(
         rows,
         ms,
         rowsPerSecond: ms > 0 ? (rows * 1000) / ms : rows,
+        estimatedRows: Math.max(0, estimate),
+        remainingEstimatedRows: remainingAfter[index] ?? 0,
+        remainingTables: tables.rows.length - index - 1,
+        remainingUnestimatedTables: unestimatedAfter[index] ?? 0,
       });
     }
     fingerprints.push({
@@ -159,17 +190,26 @@ export interface SnapshotDifference {
   readonly after: { readonly rows: number; readonly checksum: string } | null;
 }
 
-/** Tables whose rows differ, appeared or vanished between two snapshots, plus whether the schema changed. */
+/**
+ * Tables whose rows differ, appeared or vanished between two snapshots, plus whether the schema
+ * changed. `{ checksums: false }` compares row counts only (for a snapshot taken without checksums).
+ */
 export function compareSnapshots(
   before: DatabaseSnapshot,
   after: DatabaseSnapshot,
+  options: { readonly checksums?: boolean } = {},
 ): { readonly tables: readonly SnapshotDifference[]; readonly schemaChanged: boolean } {
+  const checksums = options.checksums !== false;
   const differences: SnapshotDifference[] = [];
   const afterByName = new Map(after.tables.map((table) => [table.table, table]));
   for (const table of before.tables) {
     const other = afterByName.get(table.table);
     afterByName.delete(table.table);
-    if (other === undefined || other.rows !== table.rows || other.checksum !== table.checksum) {
+    if (
+      other === undefined ||
+      other.rows !== table.rows ||
+      (checksums && other.checksum !== table.checksum)
+    ) {
       differences.push({
         table: table.table,
         before: { rows: table.rows, checksum: table.checksum },

@@ -27,8 +27,16 @@ export interface GateRunRecord {
    * it names that is not there. Not run when the dry run failed.
    */
   readonly configCheck: StepOutcome<readonly ConfigProblem[]>;
-  /** Tables or schema the dry run changed: must be empty. */
-  readonly dryRunTrace: { readonly tables: readonly SnapshotDifference[]; readonly schemaChanged: boolean };
+  /**
+   * Tables or schema the dry run changed: must be empty. `rows` says how rows were compared: by
+   * checksum, or by count only when the run applies and seeds nothing, so that the preflight is the
+   * baseline and `ce20.post-run.unchanged` compares every row's checksum after the dry run anyway.
+   */
+  readonly dryRunTrace: {
+    readonly tables: readonly SnapshotDifference[];
+    readonly schemaChanged: boolean;
+    readonly rows?: 'checksums' | 'counts';
+  };
   readonly migrate: StepOutcome<{
     readonly from: string | null;
     readonly to: string | null;

@@ -143,8 +143,18 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       }),
     );
     const configCheck = configCheckOutcome(dryRun, problems, log);
-    const dryRunSnapshot = await takeSnapshot(client, options.config.schema, progress);
-    const afterDryRun = compareSnapshots(preflight, dryRunSnapshot);
+    // A run that will apply and seed nothing keeps the preflight as its baseline, so the post-run
+    // check compares every row's checksum with the state before the dry run: here counts and the
+    // schema suffice (one whole-table checksum pass fewer). Otherwise the dry run's full fingerprint.
+    const changesNothing = !options.apply && options.seed === undefined;
+    const dryRunSnapshot = await takeSnapshot(client, options.config.schema, {
+      onLargeTable: largeTableProgress(changesNothing ? 'row counts after the dry run' : 'fingerprint', log),
+      checksums: !changesNothing,
+    });
+    const afterDryRun = {
+      ...compareSnapshots(preflight, dryRunSnapshot, { checksums: !changesNothing }),
+      rows: changesNothing ? ('counts' as const) : ('checksums' as const),
+    };
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
     const seeded: GateRunRecord['seeded'] =
       options.seed === undefined
@@ -155,10 +165,12 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
         : migrate.ok === true
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
-    // Nothing applied or seeded since the dry run's snapshot: it is the baseline (one whole-table pass fewer).
+    // Nothing applied or seeded: the preflight (or the dry run's full fingerprint) is the baseline.
     const baseline =
       migrate.ok === 'not-run' && seeded.ok === 'not-run'
-        ? dryRunSnapshot
+        ? changesNothing
+          ? preflight
+          : dryRunSnapshot
         : await takeSnapshot(client, options.config.schema, progress);
     const versionNow = await readVersion(client, bookkeepingSchema);
     const record: GateRunRecord = {
