@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { connectClient } from '../db/database-connection.ts';
 import { parseDatabaseUrl } from '../db/database-url.ts';
 import { pgErrorFields } from '../db/pg-error.ts';
+import { withRolledBack } from '../db/rolled-back.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
 import { describeDownProblem, downScriptProblem, type DownScriptProblem } from './down-scripts.ts';
 import { loadMigrations, type MigrationFile } from './migration-files.ts';
@@ -206,8 +207,7 @@ export class Migrator {
       const pending = files.filter((file) => status.pending.includes(file.name));
       const executed: TimedMigration[] = [];
       const started = performance.now();
-      await client.query('BEGIN');
-      try {
+      await withRolledBack(client, async () => {
         await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.#options.dryRunLockTimeoutMs ?? 10_000))}`);
         await ensureHistoryTables(client, this.#schema);
         for (const file of pending) {
@@ -221,9 +221,7 @@ export class Migrator {
           this.#log(`[dry run] ${file.name} executed in ${formatMs(durationMs)}`);
         }
         if (inspect !== undefined) await inspect(client);
-      } finally {
-        await client.query('ROLLBACK');
-      }
+      });
       const totalMs = performance.now() - started;
       this.#log(
         pending.length === 0

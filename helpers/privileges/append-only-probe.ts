@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { errorMessage } from '../gate-error.ts';
 import { pgErrorFields } from '../db/pg-error.ts';
+import { withRolledBack } from '../db/rolled-back.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 export const REWRITE_COMMANDS = ['UPDATE', 'DELETE', 'TRUNCATE'] as const;
@@ -41,8 +42,7 @@ export async function probeRewrites(
     TRUNCATE: `TRUNCATE ${name}`,
   };
   const attempts: RewriteAttempt[] = [];
-  await client.query('BEGIN');
-  try {
+  await withRolledBack(client, async () => {
     await client.query(`SET LOCAL lock_timeout = '2s'`);
     for (const command of commands) {
       await client.query('SAVEPOINT mg_rewrite');
@@ -61,8 +61,6 @@ export async function probeRewrites(
       }
       await client.query('ROLLBACK TO SAVEPOINT mg_rewrite');
     }
-  } finally {
-    await client.query('ROLLBACK');
-  }
+  });
   return attempts;
 }
