@@ -31,6 +31,7 @@ describe('sabotage: bookkeeping tables in their own schema (CE-23)', () => {
     const outcome = await runGate({
       databaseUrl: db.url,
       files: ['suites/ce23-privileges.test.ts'],
+      rehearsalUrl: inject('adminUrl'),
       env: { MIGRATION_GATE_CONFIG: BOOKKEEPING_CONFIG },
     });
     expect(outcome.decision).toBe('NO-GO');

@@ -21,7 +21,11 @@ describe('sabotage: rows without a tenant (CE-23)', () => {
       prefix: 'mg_ce23_null_clean',
     });
     await applySabotage(db.url, 'null-tenant-clean.sql');
-    const outcome = await runGate({ databaseUrl: db.url, files: CE23_SUITES });
+    const outcome = await runGate({
+      databaseUrl: db.url,
+      files: CE23_SUITES,
+      rehearsalUrl: inject('adminUrl'),
+    });
     expect(outcome.failed, 'CE-23 checks that failed on a correct nullable-key policy').toEqual([]);
     expect(outcome.checks.find((check) => check.id === NULL_TENANT_CHECK)?.status).toBe('passed');
   });
