@@ -451,8 +451,12 @@ function sharedFixtureTenant(): {
     },
     async close() {
       if (client === undefined) return;
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
+      // A connection whose ROLLBACK failed may still hold the fixture tenant: destroy it, never pool it.
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(!rolledBack);
       client = undefined;
     },
     gaps() {
