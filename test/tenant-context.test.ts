@@ -7,10 +7,14 @@ import {
   withoutTenant,
 } from '../helpers/db/tenant-context.ts';
 import gateConfig from '../gate.config.ts';
-import type { C2ProDatabase } from '../fixtures/index.ts';
 import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
 const { tenancy } = gateConfig;
+
+/** The one table of the reference schema this file reads, typed for Kysely. */
+interface ProjectsDatabase {
+  readonly projects: { readonly id: string; readonly tenant_id: string; readonly name: string };
+}
 
 /** A pool of ONE connection: whatever a transaction leaves behind, the next user gets. */
 async function singleConnectionPool(url: string) {
@@ -58,7 +62,7 @@ describe('tenant context helpers', () => {
       'SELECT tenant_id, count(*)::int AS n FROM projects GROUP BY tenant_id ORDER BY tenant_id LIMIT 1',
     );
     const tenantA = owned.rows[0]?.tenant_id ?? '';
-    const contexts = tenantContexts<C2ProDatabase>(pool, tenancy);
+    const contexts = tenantContexts<ProjectsDatabase>(pool, tenancy);
     const seen = await contexts.withTenant(tenantA, ({ db: kysely }) =>
       kysely.selectFrom('projects').select(['id', 'tenant_id']).execute(),
     );

@@ -9,9 +9,3 @@ export function quoteIdent(name: string): string {
 export function qualifiedName(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
-
-/** Quotes a string literal for the rare statement that takes no parameters (e.g. `CREATE DATABASE … TEMPLATE`). */
-export function quoteLiteral(value: string): string {
-  if (value.includes('\u0000')) throw new Error('An SQL literal cannot contain a NUL character.');
-  return `'${value.replaceAll("'", "''")}'`;
-}
