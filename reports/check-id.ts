@@ -46,6 +46,14 @@ export function assertCheckId(id: string, ce: CeSection): void {
   }
 }
 
+/** The CE section a check id names: `ce24.fk.count` → `CE-24`; null when it starts with no known `ceNN.`. */
+export function ceOfCheckId(id: string): CeSection | null {
+  const match = /^ce(\d{2})\./.exec(id);
+  if (match === null) return null;
+  const section = `CE-${match[1] ?? ''}`;
+  return CE_SECTIONS.find((known) => known === section) ?? null;
+}
+
 /**
  * The CE section a suite file belongs to, from its name: `suites/ce23-rls.test.ts` → `CE-23`.
  * Null when the file name does not start with a known `ceNN`.

@@ -4,27 +4,49 @@
  *
  * @example
  * ```ts
+ * import type { Kysely } from 'kysely';
+ * import { expect, test } from 'vitest';
+ * import { asTenant, defineCheck } from 'migration-gate';
+ * import type { DB } from './gate-db.js';
+ *
  * test("documents: UPDATE of another tenant's row affects 0 rows", async ({ task }) => {
- *   const check = defineCheck(task, { id: 'ce23.rls.documents.update-other-tenant', ce: 'CE-23' });
- *   const { rowCount } = await asTenant(a, (db) => db.query('UPDATE documents SET title = $1 WHERE id = $2', ['x', bRow]));
- *   check.measure('rowsAffected', rowCount ?? 0);
+ *   const check = defineCheck<{ rowsAffected: number }>(task, {
+ *     id: 'ce23.rls.documents.update-other-tenant',
+ *     ce: 'CE-23',
+ *   });
+ *   // As tenant A, in one transaction that is rolled back; `documentOfB` is a row of tenant B.
+ *   const result = await asTenant(tenantA, (db: Kysely<DB>) =>
+ *     db.updateTable('documents').set({ title: 'x' }).where('id', '=', documentOfB).executeTakeFirst(),
+ *   );
+ *   const rowsAffected = Number(result.numUpdatedRows);
+ *   check.measure('rowsAffected', rowsAffected);
  *   check.matrix({ table: 'documents', command: 'UPDATE', context: 'other-tenant',
- *     outcome: `${rowCount ?? 0} rows affected`, expected: 'denied', ok: rowCount === 0 });
- *   expect(rowCount).toBe(0);
+ *     outcome: `${rowsAffected} rows affected`, expected: 'denied', ok: rowsAffected === 0 });
+ *   expect(rowsAffected).toBe(0);
  * });
  * ```
+ *
+ * `defineCheck<M>` types `measure` / `measureAll` with `M`; without it any key and any JSON value go.
+ * The checks the readiness dashboard reads are declared once with their measures
+ * (`well-known-checks.ts`) and recorded with {@link defineWellKnownCheck}.
  *
  * A test without `defineCheck` still counts: its id is derived from the file's CE number and the
  * slug of its full name, its CE section from the file name (`suites/ce23-rls.test.ts` → CE-23).
  */
 import type { CeSection } from '../helpers/config/gate-config.ts';
-import { assertCheckId } from './check-id.ts';
+import { assertCheckId, ceOfCheckId, checkId } from './check-id.ts';
 import type { JsonObject, JsonValue } from '../helpers/json-value.ts';
 import { toJsonValue } from './to-json-value.ts';
 
 export type { JsonObject, JsonPrimitive, JsonValue } from '../helpers/json-value.ts';
 export { checkId, slugify } from './check-id.ts';
 export * from './well-known-checks.ts';
+import type {
+  WellKnownCheckId,
+  WellKnownCheckMeasures,
+  WellKnownFamilyMeasures,
+  WellKnownFamilyPrefix,
+} from './well-known-checks.ts';
 
 export const MATRIX_COMMANDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const;
 export type MatrixCommand = (typeof MATRIX_COMMANDS)[number];
@@ -103,33 +125,60 @@ export const MAX_OFFENDING_ROWS = 100;
  */
 export const MAX_INVENTORY_ROWS = 1000;
 
-/** Records a check's evidence; every call writes to `task.meta.check` at once. */
-export interface CheckRecorder {
+/**
+ * What a check with declared measures records: an object type each of whose fields is JSON, e.g.
+ * `interface OrphanMeasures { orphans: number; validated?: boolean }`. Optional fields are values a
+ * check may leave out. Interfaces qualify (the constraint maps `M`'s own keys, it asks for no index
+ * signature).
+ */
+export type MeasureShape<M> = { readonly [K in keyof M]: JsonValue | undefined };
+
+/** What {@link TypedCheckRecorder.measureAll} takes: some of `M`'s fields; `undefined` ones are left out. */
+export type MeasuredValues<M> = { readonly [K in keyof M]?: M[K] | undefined };
+
+/** What every recorder does besides measuring; `Self` is the recorder each call returns. */
+export interface CheckRecorderBase<Self> {
   readonly id: string;
-  /** Records one measured value under `key` (a later call with the same key replaces it). */
-  measure(key: string, value: JsonValue): CheckRecorder;
-  /** Records several measured values; `undefined` values are left out. */
-  measureAll<T extends { readonly [K in keyof T]: JsonValue | undefined }>(values: T): CheckRecorder;
   /** Records the rows or objects that broke the property; Dates, bigints and Buffers become JSON. */
-  offending(rows: readonly unknown[]): CheckRecorder;
+  offending(rows: readonly unknown[]): Self;
   /** Adds one access-matrix cell (CE-23). */
-  matrix(cell: AccessMatrixCell): CheckRecorder;
+  matrix(cell: AccessMatrixCell): Self;
   /** Sets the headline metric of the check. */
-  metric(metric: CheckMetric): CheckRecorder;
+  metric(metric: CheckMetric): Self;
   /**
    * Records a listing the report shows in full as a table titled `title` under `## Inventories`, e.g.
    * `check.inventory('Foreign keys', [{ constraint: 'documents_project_id_fkey', table: 'documents' }])`.
    * A check may record several; a later call with the same title replaces that inventory. Rows past
    * {@link MAX_INVENTORY_ROWS} are counted, not kept.
    */
-  inventory(title: string, rows: readonly Readonly<Record<string, JsonValue>>[]): CheckRecorder;
+  inventory(title: string, rows: readonly Readonly<Record<string, JsonValue>>[]): Self;
   /**
    * Marks the check "not applicable" because what it judges is absent (the config leaves the input out,
    * the schema has no such object). The reporter shows it as `not applicable — <reason>`: never a pass,
    * never a failure. Stop the test right after with the context's `skip(reason)`:
    * `check.notApplicable(reason); return skip(reason);` — or use {@link notApplicable}.
    */
-  notApplicable(reason: string): CheckRecorder;
+  notApplicable(reason: string): Self;
+}
+
+/** Records a check's evidence; every call writes to `task.meta.check` at once. Any key, any JSON value. */
+export interface CheckRecorder extends CheckRecorderBase<CheckRecorder> {
+  /** Records one measured value under `key` (a later call with the same key replaces it). */
+  measure(key: string, value: JsonValue): CheckRecorder;
+  /** Records several measured values; `undefined` values are left out. */
+  measureAll<T extends { readonly [K in keyof T]: JsonValue | undefined }>(values: T): CheckRecorder;
+}
+
+/**
+ * A {@link CheckRecorder} whose measured values are typed by `M` (from `defineCheck<M>` or
+ * {@link defineWellKnownCheck}): a key `M` does not declare, or a value of another type, does not
+ * compile. It goes wherever a `CheckRecorder` is expected, and records exactly the same evidence.
+ */
+export interface TypedCheckRecorder<M> extends CheckRecorderBase<TypedCheckRecorder<M>> {
+  /** Records one measured value under `key` (a later call with the same key replaces it). */
+  measure<K extends keyof M & string>(key: K, value: Exclude<M[K], undefined>): TypedCheckRecorder<M>;
+  /** Records several measured values; `undefined` values are left out. */
+  measureAll(values: MeasuredValues<M>): TypedCheckRecorder<M>;
 }
 
 /** The part of Vitest's test context that {@link notApplicable} needs. */
@@ -163,13 +212,68 @@ export interface TaskWithMeta {
  * Declares that the running test is the check `init.id` of section `init.ce` and returns a recorder.
  * Call it first in the test, so values recorded before a failing assertion still reach the report.
  * Throws on a malformed id, an id outside `init.ce`, or a second call in the same test.
+ *
+ * `M` (optional) declares what the check measures: `defineCheck<{ rowsAffected: number }>(task, …)`
+ * makes `check.measure('rowsAfected', 1)` or `check.measure('rowsAffected', '1')` a compile error. It
+ * changes nothing at run time. A check the dashboard reads uses {@link defineWellKnownCheck}, which
+ * takes `M` from the id.
  */
+export function defineCheck(
+  task: TaskWithMeta,
+  init: { readonly id: string; readonly ce: CeSection },
+): CheckRecorder;
+export function defineCheck<M extends MeasureShape<M>>(
+  task: TaskWithMeta,
+  init: { readonly id: string; readonly ce: CeSection },
+): TypedCheckRecorder<M>;
 export function defineCheck(
   task: TaskWithMeta,
   init: { readonly id: string; readonly ce: CeSection },
 ): CheckRecorder {
   assertCheckId(init.id, init.ce);
   return recordCheck(task, init, 'defineCheck');
+}
+
+/**
+ * Declares that the running test is a well-known check (one the readiness dashboard reads, see
+ * `well-known-checks.ts`) and returns a recorder typed with its measures interface. The CE section
+ * comes from the id. Either an exact id, or a family prefix and the parts naming the member, which
+ * {@link checkId} slugifies:
+ *
+ * ```ts
+ * const count = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.foreignKeyCount);
+ * count.measureAll({ count: 12, minimum: 10 }); // ForeignKeyCountMeasures
+ * const orphans = defineWellKnownCheck(task, WELL_KNOWN_CHECK_PREFIXES.foreignKeyOrphans, fk.constraint);
+ * orphans.measure('orphans', 0); // id `ce24.fk.orphans.<constraint>`, OrphanMeasures
+ * ```
+ */
+export function defineWellKnownCheck<Id extends WellKnownCheckId>(
+  task: TaskWithMeta,
+  id: Id,
+): TypedCheckRecorder<WellKnownCheckMeasures[Id]>;
+export function defineWellKnownCheck<P extends WellKnownFamilyPrefix>(
+  task: TaskWithMeta,
+  family: P,
+  ...parts: readonly string[]
+): TypedCheckRecorder<WellKnownFamilyMeasures[P]>;
+export function defineWellKnownCheck(
+  task: TaskWithMeta,
+  idOrFamily: WellKnownCheckId | WellKnownFamilyPrefix,
+  ...parts: readonly string[]
+): CheckRecorder {
+  const ce = ceOfCheckId(idOrFamily);
+  if (ce === null) throw new Error(`Well-known check ${JSON.stringify(idOrFamily)} names no CE section.`);
+  const isFamily = idOrFamily.endsWith('.');
+  if (isFamily !== parts.length > 0) {
+    throw new Error(
+      isFamily
+        ? `defineWellKnownCheck(${JSON.stringify(idOrFamily)}): a family prefix needs the parts that name its member.`
+        : `defineWellKnownCheck(${JSON.stringify(idOrFamily)}): an exact id takes no parts, got ${JSON.stringify(parts)}.`,
+    );
+  }
+  // `ce24.fk.orphans.` + [constraint] → checkId('CE-24', 'fk', 'orphans', constraint).
+  const id = isFamily ? checkId(ce, ...idOrFamily.split('.').slice(1, -1), ...parts) : idOrFamily;
+  return defineCheck(task, { id, ce });
 }
 
 /** Ids of invariants: `invariant.` followed by dot-separated `[a-z0-9_-]` segments. */
