@@ -4,7 +4,14 @@
  * instead of a reassuring zero.
  */
 import { CE_SECTIONS, type CeSection } from '../helpers/config/gate-config.ts';
-import { WELL_KNOWN_CHECK_IDS, WELL_KNOWN_CHECK_PREFIXES } from './well-known-checks.ts';
+import {
+  WELL_KNOWN_CHECK_IDS,
+  WELL_KNOWN_CHECK_PREFIXES,
+  type WellKnownCheckId,
+  type WellKnownCheckMeasures,
+  type WellKnownFamilyMeasures,
+  type WellKnownFamilyPrefix,
+} from './well-known-checks.ts';
 import type { CheckCounts, CheckEvidence, EvidenceModel } from './evidence-model.ts';
 import type { JsonValue } from '../helpers/json-value.ts';
 import { countChecks } from './verdict.ts';
@@ -61,9 +68,54 @@ function stringAt(measured: Readonly<Record<string, JsonValue>>, key: string): s
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
+/** The fields of `M` that hold a number (optional or nullable ones too). */
+type NumberKey<M> = { [K in keyof M]-?: NonNullable<M[K]> extends number ? K : never }[keyof M] & string;
+
+/** The fields of `M` that hold a string (optional or nullable ones too). */
+type StringKey<M> = { [K in keyof M]-?: NonNullable<M[K]> extends string ? K : never }[keyof M] & string;
+
+/**
+ * A check that ran, with typed reads of what it measured: the keys are the fields of its measures
+ * interface `M` (`well-known-checks.ts`), so a field the suite does not record does not compile here.
+ * A value that is absent or of another kind at run time (evidence from another version) reads null.
+ */
+interface Measured<M> {
+  readonly check: CheckEvidence;
+  number(key: NumberKey<M>): number | null;
+  string(key: StringKey<M>): string | null;
+}
+
+/** The one typed accessor of the dashboard: `check`'s measured values, read as measures `M`. */
+function measured<M>(check: CheckEvidence): Measured<M> {
+  return {
+    check,
+    number: (key) => numberAt(check.measured, key),
+    string: (key) => stringAt(check.measured, key),
+  };
+}
+
 /** Checks that judged something: neither skipped nor not applicable. */
 function ran(checks: readonly CheckEvidence[]): CheckEvidence[] {
   return checks.filter((check) => check.status === 'passed' || check.status === 'failed');
+}
+
+/** The well-known check `id`, if it ran. */
+function wellKnown<Id extends WellKnownCheckId>(
+  checks: readonly CheckEvidence[],
+  id: Id,
+): Measured<WellKnownCheckMeasures[Id]> | undefined {
+  const check = ran(checks).find((candidate) => candidate.id === id);
+  return check === undefined ? undefined : measured(check);
+}
+
+/** The checks of the family `prefix` that ran. */
+function family<P extends WellKnownFamilyPrefix>(
+  checks: readonly CheckEvidence[],
+  prefix: P,
+): Measured<WellKnownFamilyMeasures[P]>[] {
+  return ran(checks)
+    .filter((check) => check.id.startsWith(prefix))
+    .map((check) => measured(check));
 }
 
 /**
@@ -71,73 +123,74 @@ function ran(checks: readonly CheckEvidence[]): CheckEvidence[] {
  * compared real rows (a cycle over empty tables shows nothing about data).
  */
 function rollbackTestedOn(checks: readonly CheckEvidence[]): Figure<boolean> | null {
-  const family = allPassed(checks, (check) => check.ce === 'CE-27');
-  if (family === null) return null;
-  const data = byId(checks, 'ce27.rollback.data-preserved');
-  const rows = data === undefined ? null : numberAt(data.measured, 'rowsCompared');
-  const probe = data === undefined ? null : numberAt(data.measured, 'probeRows');
+  const cycle = allPassed(checks, (check) => check.ce === 'CE-27');
+  if (cycle === null) return null;
+  const data = wellKnown(checks, WELL_KNOWN_CHECK_IDS.rollbackDataPreserved);
+  const rows = data?.number('rowsCompared') ?? null;
+  const probe = data?.number('probeRows') ?? null;
   const sawData = (rows !== null && rows > 0) || (probe !== null && probe > 0);
-  return { value: family.value && data?.status === 'passed' && sawData, sources: family.sources };
+  return { value: cycle.value && data?.check.status === 'passed' && sawData, sources: cycle.sources };
 }
 
-function byId(checks: readonly CheckEvidence[], id: string): CheckEvidence | undefined {
-  return ran(checks).find((check) => check.id === id);
-}
-
-function fraction(
+function fraction<Id extends WellKnownCheckId>(
   checks: readonly CheckEvidence[],
-  id: string,
-  part: string,
-  whole: string,
+  id: Id,
+  part: NumberKey<WellKnownCheckMeasures[Id]>,
+  whole: NumberKey<WellKnownCheckMeasures[Id]>,
 ): Figure<Fraction> | null {
-  const check = byId(checks, id);
-  if (check === undefined) return null;
-  const partValue = numberAt(check.measured, part);
-  const wholeValue = numberAt(check.measured, whole);
+  const read = wellKnown(checks, id);
+  if (read === undefined) return null;
+  const partValue = read.number(part);
+  const wholeValue = read.number(whole);
   if (partValue === null || wholeValue === null) return null;
-  return { value: { part: partValue, whole: wholeValue }, sources: [check.id] };
+  return { value: { part: partValue, whole: wholeValue }, sources: [read.check.id] };
 }
 
-/** Sum of `key` over the checks whose id starts with `prefix`; null when none of them measured it. */
-function sum(checks: readonly CheckEvidence[], prefix: string, key: string): Figure<number> | null {
-  const measured = ran(checks).flatMap((check) => {
-    const value = check.id.startsWith(prefix) ? numberAt(check.measured, key) : null;
-    return value === null ? [] : [{ id: check.id, value }];
+/** Sum of `key` over the family `prefix`; null when none of its checks measured it. */
+function sum<P extends WellKnownFamilyPrefix>(
+  checks: readonly CheckEvidence[],
+  prefix: P,
+  key: NumberKey<WellKnownFamilyMeasures[P]>,
+): Figure<number> | null {
+  const values = family(checks, prefix).flatMap((read) => {
+    const value = read.number(key);
+    return value === null ? [] : [{ id: read.check.id, value }];
   });
-  if (measured.length === 0) return null;
+  if (values.length === 0) return null;
   return {
-    value: measured.reduce((total, item) => total + item.value, 0),
-    sources: measured.map((item) => item.id),
+    value: values.reduce((total, item) => total + item.value, 0),
+    sources: values.map((item) => item.id),
   };
 }
 
-function single(checks: readonly CheckEvidence[], id: string, key: string): Figure<number> | null {
-  const check = byId(checks, id);
-  const value = check === undefined ? null : numberAt(check.measured, key);
-  return check === undefined || value === null ? null : { value, sources: [check.id] };
+function single<Id extends WellKnownCheckId>(
+  checks: readonly CheckEvidence[],
+  id: Id,
+  key: NumberKey<WellKnownCheckMeasures[Id]>,
+): Figure<number> | null {
+  const read = wellKnown(checks, id);
+  const value = read?.number(key) ?? null;
+  return read === undefined || value === null ? null : { value, sources: [read.check.id] };
 }
 
 function migrationFigures(
   model: EvidenceModel,
 ): Pick<Dashboard, 'migrationsApplied' | 'migrationVersion' | 'migrationDurationMs'> {
-  const check = byId(model.checks, WELL_KNOWN_CHECK_IDS.migrationVersion);
-  const applied = check === undefined ? null : numberAt(check.measured, 'applied');
+  const read = wellKnown(model.checks, WELL_KNOWN_CHECK_IDS.migrationVersion);
+  const applied = read?.number('applied') ?? null;
   const fromMetadata = model.target === null ? null : model.target.migrations;
   return {
     migrationsApplied:
-      check !== undefined && applied !== null
-        ? { value: applied, sources: [check.id] }
+      read !== undefined && applied !== null
+        ? { value: applied, sources: [read.check.id] }
         : fromMetadata === null
           ? null
           : { value: fromMetadata.length, sources: ['run metadata'] },
     migrationVersion:
-      check !== undefined
+      read !== undefined
         ? {
-            value: {
-              version: stringAt(check.measured, 'version'),
-              expected: stringAt(check.measured, 'expected'),
-            },
-            sources: [check.id],
+            value: { version: read.string('version'), expected: read.string('expected') },
+            sources: [read.check.id],
           }
         : model.target === null
           ? null
@@ -153,16 +206,15 @@ function migrationFigures(
 }
 
 function queryTiming(checks: readonly CheckEvidence[]): Dashboard['queryTiming'] {
-  const queries = ran(checks).flatMap((check) => {
-    if (!check.id.startsWith(WELL_KNOWN_CHECK_PREFIXES.queryTiming)) return [];
-    const executionMs = numberAt(check.measured, 'executionMs');
+  const queries = family(checks, WELL_KNOWN_CHECK_PREFIXES.queryTiming).flatMap((read) => {
+    const executionMs = read.number('executionMs');
     if (executionMs === null) return [];
     return [
       {
-        id: check.id,
+        id: read.check.id,
         executionMs,
-        budgetMs: numberAt(check.measured, 'budgetMs'),
-        baselineMs: numberAt(check.measured, 'baselineMs'),
+        budgetMs: read.number('budgetMs'),
+        baselineMs: read.number('baselineMs'),
       },
     ];
   });
@@ -198,18 +250,18 @@ function allPassed(
 /** Aggregates the dashboard from the evidence. */
 export function computeDashboard(model: EvidenceModel): Dashboard {
   const { checks } = model;
-  const foreignKeyCheck = byId(checks, WELL_KNOWN_CHECK_IDS.foreignKeyCount);
-  const foreignKeyCount = foreignKeyCheck === undefined ? null : numberAt(foreignKeyCheck.measured, 'count');
+  const foreignKeyCount = wellKnown(checks, WELL_KNOWN_CHECK_IDS.foreignKeyCount);
+  const count = foreignKeyCount?.number('count') ?? null;
   return {
     ...migrationFigures(model),
     rlsEnabled: fraction(checks, WELL_KNOWN_CHECK_IDS.rlsEnabledCount, 'enabled', 'expected'),
     forceRls: fraction(checks, WELL_KNOWN_CHECK_IDS.forceRlsCount, 'forced', 'expected'),
     foreignKeys:
-      foreignKeyCheck === undefined || foreignKeyCount === null
+      foreignKeyCount === undefined || count === null
         ? null
         : {
-            value: { count: foreignKeyCount, minimum: numberAt(foreignKeyCheck.measured, 'minimum') },
-            sources: [foreignKeyCheck.id],
+            value: { count, minimum: foreignKeyCount.number('minimum') },
+            sources: [foreignKeyCount.check.id],
           },
     foreignKeysValidated: fraction(checks, WELL_KNOWN_CHECK_IDS.foreignKeyValidated, 'validated', 'total'),
     orphans: sum(checks, WELL_KNOWN_CHECK_PREFIXES.foreignKeyOrphans, 'orphans'),
