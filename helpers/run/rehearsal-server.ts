@@ -4,14 +4,88 @@ import { restoreBackup } from './database-backup.ts';
 import { EmbeddedProvider } from '../providers/embedded-provider.ts';
 import type { StartedDatabase } from '../providers/database-provider.ts';
 import { quoteIdent } from '../db/sql-identifier.ts';
+import { GateError, errorMessage } from '../gate-error.ts';
+import { redactUrl } from '../redact.ts';
+
+/**
+ * A superuser URL of an already running server the gate may create and drop databases on: set, the
+ * rehearsals restore into scratch databases there instead of starting an embedded server.
+ */
+export const REHEARSAL_URL_VARIABLE = 'MIGRATION_GATE_REHEARSAL_URL';
+
+/** The rehearsal server, and the name of the database the run's restore goes into on it. */
+export interface RehearsalServer extends StartedDatabase {
+  /**
+   * `restored` on a server of the run's own; on a shared server (MIGRATION_GATE_REHEARSAL_URL) a
+   * unique `mg_restored_<hex>`, dropped by `stop()` (clones drop themselves when their check is done).
+   */
+  readonly restoreName: string;
+}
+
+/** Fails with one sentence unless `url` connects as a role that may create databases. */
+async function assertMayCreateDatabases(url: string): Promise<void> {
+  let allowed: boolean;
+  try {
+    const client = await connectClient(url);
+    try {
+      const result = await client.query<{ allowed: boolean }>(
+        'SELECT rolsuper OR rolcreatedb AS allowed FROM pg_roles WHERE rolname = current_user',
+      );
+      allowed = result.rows[0]?.allowed === true;
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    throw new GateError(
+      `${REHEARSAL_URL_VARIABLE} (${redactUrl(url)}) does not connect: ${errorMessage(error)}.`,
+      { cause: error },
+    );
+  }
+  if (!allowed) {
+    throw new GateError(
+      `${REHEARSAL_URL_VARIABLE} (${redactUrl(url)}) connects as a role that may not create databases; give a superuser URL.`,
+    );
+  }
+}
 
 /**
  * The run's one throw-away "rehearsal" server: the backup is restored into it once, and the CE-21
  * mirror and the CE-27 cycle work on `CREATE DATABASE … TEMPLATE` clones of that restore (a file copy)
  * instead of each starting a server and restoring the dump again. `url` names its maintenance database.
+ * With MIGRATION_GATE_REHEARSAL_URL in `env` that is an already running server (nothing is started;
+ * `stop()` drops the restore), else an embedded server of its own (`stop()` deletes it).
  */
-export async function startRehearsalServer(log?: (line: string) => void): Promise<StartedDatabase> {
-  return new EmbeddedProvider({ database: 'rehearsal', ...(log === undefined ? {} : { log }) }).start();
+export async function startRehearsalServer(
+  log?: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RehearsalServer> {
+  const shared = env[REHEARSAL_URL_VARIABLE]?.trim();
+  if (shared !== undefined && shared !== '') {
+    await assertMayCreateDatabases(shared);
+    const restoreName = scratchName('mg_restored');
+    log?.(
+      `rehearsal server: ${redactUrl(shared)} (${REHEARSAL_URL_VARIABLE}), restore database ${restoreName}`,
+    );
+    let stopped = false;
+    const stop = async (): Promise<void> => {
+      if (stopped) return;
+      stopped = true;
+      await dropOnServer(shared, restoreName);
+    };
+    return { provider: 'url', url: shared, restoreName, stop, [Symbol.asyncDispose]: stop };
+  }
+  const started = await new EmbeddedProvider({
+    database: 'rehearsal',
+    ...(log === undefined ? {} : { log }),
+  }).start();
+  const stop = (): Promise<void> => started.stop();
+  return {
+    provider: started.provider,
+    url: started.url,
+    restoreName: 'restored',
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }
 
 /** The URL of database `name` on the server that `serverUrl` points at (same credentials). */

@@ -1,27 +1,31 @@
 import { connectClient } from '../db/database-connection.ts';
-import { restoreBackup } from './database-backup.ts';
 import { takeSnapshot, type DatabaseSnapshot } from './database-snapshot.ts';
-import { EmbeddedProvider } from '../providers/embedded-provider.ts';
-import type { StartedDatabase } from '../providers/database-provider.ts';
-import { cloneOnServer, copyRoles, dropOnServer, restoreOnServer, scratchName } from './rehearsal-server.ts';
+import {
+  cloneOnServer,
+  copyRoles,
+  dropOnServer,
+  restoreOnServer,
+  scratchName,
+  startRehearsalServer,
+} from './rehearsal-server.ts';
 
 /**
- * Restores a backup into an isolated, throw-away embedded PostgreSQL and fingerprints the result,
- * so "the backup restores" is shown, not assumed. Roles the source database uses are created first
- * (NOLOGIN) because policies and grants name them.
+ * Restores a backup into an isolated, throw-away rehearsal server (an embedded PostgreSQL, or a
+ * scratch database on MIGRATION_GATE_REHEARSAL_URL's server) and fingerprints the result, so "the
+ * backup restores" is shown, not assumed. Roles the source database uses are created first (NOLOGIN)
+ * because policies and grants name them.
  */
 export async function rehearseRestore(
   backupFile: string,
   sourceUrl: string,
-  work?: (restored: StartedDatabase) => Promise<void>,
+  work?: (restored: { readonly url: string }) => Promise<void>,
 ): Promise<DatabaseSnapshot> {
-  await using mirror = await new EmbeddedProvider({ database: 'restore_rehearsal' }).start();
-  await copyRoles(sourceUrl, mirror.url);
-  const client = await connectClient(mirror.url);
+  await using server = await startRehearsalServer();
+  const url = await restoreOnServer(server.url, server.restoreName, backupFile, sourceUrl);
+  const client = await connectClient(url);
   try {
-    await restoreBackup(backupFile, mirror.url);
     const snapshot = await takeSnapshot(client);
-    if (work !== undefined) await work(mirror);
+    if (work !== undefined) await work({ url });
     return snapshot;
   } finally {
     await client.end();

@@ -3,19 +3,23 @@ import type { BackupFile } from '../../helpers/run/database-backup.ts';
 import { takeSnapshot, type DatabaseSnapshot } from '../../helpers/run/database-snapshot.ts';
 import { connectClient } from '../../helpers/db/database-connection.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
-import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
-import { databaseUrlOn, restoreOnServer, startRehearsalServer } from '../../helpers/run/rehearsal-server.ts';
+import {
+  databaseUrlOn,
+  restoreOnServer,
+  startRehearsalServer,
+  type RehearsalServer,
+} from '../../helpers/run/rehearsal-server.ts';
 import type { StepOutcome } from './gate-run-record.ts';
 import { largeTableProgress } from './large-table-progress.ts';
-
-/** Database on the rehearsal server that holds the pre-migration backup, restored once per run. */
-export const RESTORED_DATABASE = 'restored';
 
 /** The pre-migration backup restored once on the run's rehearsal server, for CE-20, CE-21 and CE-27. */
 export type RehearsalRecord = StepOutcome<{
   /** Maintenance database of the rehearsal server (password included: never print it unredacted). */
   readonly serverUrl: string;
-  /** The restore: the template of every clone, never connected to by a suite. */
+  /**
+   * The restore: the template of every clone, never connected to by a suite. `restored` on the run's
+   * own embedded server, a unique name on a shared one (MIGRATION_GATE_REHEARSAL_URL).
+   */
   readonly database: string;
   /**
    * Row counts of the restore and its schema checksum, without row checksums (every `checksum` is
@@ -40,8 +44,12 @@ export interface RunRehearsal {
   stop(): Promise<void>;
 }
 
-export function startRunRehearsal(sourceUrl: string, log: (line: string) => void): RunRehearsal {
-  const server: Promise<StepOutcome<StartedDatabase>> = startRehearsalServer(log).then(
+export function startRunRehearsal(
+  sourceUrl: string,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): RunRehearsal {
+  const server: Promise<StepOutcome<RehearsalServer>> = startRehearsalServer(log, env).then(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error: errorMessage(error) }),
   );
@@ -62,12 +70,13 @@ export function startRunRehearsal(sourceUrl: string, log: (line: string) => void
         }
         try {
           const begun = performance.now();
-          await restoreOnServer(started.value.url, RESTORED_DATABASE, backup.value.path, sourceUrl);
+          const database = started.value.restoreName;
+          await restoreOnServer(started.value.url, database, backup.value.path, sourceUrl);
           const restoreMs = performance.now() - begun;
           log(
             `restore of the backup (pg_restore, ${backup.value.bytes} bytes): done in ${Math.round(restoreMs)} ms`,
           );
-          const client = await connectClient(databaseUrlOn(started.value.url, RESTORED_DATABASE));
+          const client = await connectClient(databaseUrlOn(started.value.url, database));
           try {
             const snapshot = await takeSnapshot(client, 'public', {
               checksums: false,
@@ -75,7 +84,7 @@ export function startRunRehearsal(sourceUrl: string, log: (line: string) => void
             });
             return {
               ok: true,
-              value: { serverUrl: started.value.url, database: RESTORED_DATABASE, snapshot, restoreMs },
+              value: { serverUrl: started.value.url, database, snapshot, restoreMs },
             };
           } finally {
             await client.end();
