@@ -9,7 +9,7 @@ import {
   readVersion,
 } from '../helpers/migrations/migration-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
-import { WELL_KNOWN_CHECK_IDS, defineCheck } from '../reports/check-meta.ts';
+import { WELL_KNOWN_CHECK_IDS, defineCheck, defineWellKnownCheck } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { backupDirectory, gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 
@@ -69,7 +69,7 @@ describe('CE-22 migration execution', () => {
   });
 
   test(`schema version is the expected one`, async ({ task }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.migrationVersion, ce: 'CE-22' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.migrationVersion);
     const client = await pool.connect();
     try {
       const version = await readVersion(client, bookkeepingSchema);

@@ -13,7 +13,13 @@ import {
   readAppPolicies,
 } from '../helpers/catalog/rls-policy-keys.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
-import { WELL_KNOWN_CHECK_IDS, checkId, defineCheck, notApplicable } from '../reports/check-meta.ts';
+import {
+  WELL_KNOWN_CHECK_IDS,
+  checkId,
+  defineCheck,
+  defineWellKnownCheck,
+  notApplicable,
+} from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
 
@@ -67,7 +73,7 @@ describe('CE-23 RLS coverage (catalog)', () => {
   });
 
   test(`RLS is enabled on every tenant-scoped table (${tables.length} expected)`, ({ task }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.rlsEnabledCount, ce: 'CE-23' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.rlsEnabledCount);
     const enabled = tables.filter((table) => coverage.get(table)?.enabled === true);
     check.measureAll({ enabled: enabled.length, expected: tables.length });
     check.inventory(
@@ -84,7 +90,7 @@ describe('CE-23 RLS coverage (catalog)', () => {
     task,
     skip,
   }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.forceRlsCount, ce: 'CE-23' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.forceRlsCount);
     if (forceTables.length === 0) notApplicable({ skip }, check, FORCE_NOT_REQUIRED);
     const forced = forceTables.filter((table) => coverage.get(table)?.forced === true);
     check.measureAll({ forced: forced.length, expected: forceTables.length });

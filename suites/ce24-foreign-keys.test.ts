@@ -27,7 +27,7 @@ import {
   WELL_KNOWN_CHECK_PREFIXES,
   checkId,
   defineCheck,
-  slugify,
+  defineWellKnownCheck,
 } from '../reports/check-meta.ts';
 import { toJsonValue } from '../reports/to-json-value.ts';
 import { suitePool } from './support/database.ts';
@@ -51,7 +51,7 @@ const sample = (rows: readonly unknown[]): string => JSON.stringify(rows.slice(0
 
 describe('CE-24 foreign keys: inventory', () => {
   test(`at least ${settings.foreignKeys.minimumCount} foreign keys exist (every one listed)`, ({ task }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.foreignKeyCount, ce: 'CE-24' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.foreignKeyCount);
     check.measureAll({
       count: foreignKeys.length,
       minimum: settings.foreignKeys.minimumCount,
@@ -69,7 +69,7 @@ describe('CE-24 foreign keys: inventory', () => {
   });
 
   test('every foreign key is validated (NOT VALID only where configured as accepted)', ({ task }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.foreignKeyValidated, ce: 'CE-24' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.foreignKeyValidated);
     const notValid = foreignKeys.filter((fk) => !fk.validated);
     const refused = notValid.filter((fk) => !settings.foreignKeys.acceptedNotValid.includes(fk.constraint));
     check.measureAll({
@@ -117,10 +117,7 @@ describe('CE-24 foreign keys: inventory', () => {
 describe('CE-24 foreign keys: no orphaned rows (anti-join on every key column)', () => {
   for (const fk of foreignKeys) {
     test(`${describeForeignKey(fk)}: no orphaned ${fk.table} rows`, async ({ task }) => {
-      const check = defineCheck(task, {
-        id: `${WELL_KNOWN_CHECK_PREFIXES.foreignKeyOrphans}${slugify(fk.constraint)}`,
-        ce: 'CE-24',
-      });
+      const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_PREFIXES.foreignKeyOrphans, fk.constraint);
       const scan = await withReadScope(pool, (client) => scanOrphans(client, fk));
       check.measureAll({ orphans: scan.orphans, validated: fk.validated });
       check.offending(scan.samples);

@@ -20,8 +20,8 @@ import {
   WELL_KNOWN_CHECK_PREFIXES,
   checkId,
   defineCheck,
+  defineWellKnownCheck,
   notApplicable,
-  slugify,
 } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
@@ -210,10 +210,7 @@ describe('CE-25 data integrity: references on data', () => {
 
   for (const table of tenantTables) {
     test(`${table.table}: no row has a NULL ${table.tenantColumn}`, async ({ task, skip }) => {
-      const check = defineCheck(task, {
-        id: `${WELL_KNOWN_CHECK_PREFIXES.nullTenantKey}${slugify(table.table)}`,
-        ce: 'CE-25',
-      });
+      const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_PREFIXES.nullTenantKey, table.table);
       const scan = await withReadScope(pool, (client) =>
         scanNullColumn(client, schema, table.table, table.tenantColumn, keyOf(table.table)),
       );
@@ -248,10 +245,7 @@ describe('CE-25 data integrity: timestamps', () => {
       task,
       skip,
     }) => {
-      const check = defineCheck(task, {
-        id: `${WELL_KNOWN_CHECK_PREFIXES.futureTimestamps}${slugify(table)}`,
-        ce: 'CE-25',
-      });
+      const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_PREFIXES.futureTimestamps, table);
       const scan = await withReadScope(pool, (client) =>
         scanFutureTimestamps(client, schema, table, present, keyOf(table), clockSkewSeconds),
       );

@@ -17,8 +17,10 @@ import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
 import { inContext, type TenantContext } from '../helpers/db/tenant-context.ts';
 import {
   WELL_KNOWN_CHECK_IDS,
+  WELL_KNOWN_CHECK_PREFIXES,
   checkId,
   defineCheck,
+  defineWellKnownCheck,
   notApplicable,
   type QueryTimingMeasures,
 } from '../reports/check-meta.ts';
@@ -221,10 +223,7 @@ describe('CE-26 performance: benchmark queries as the application role under RLS
       task,
       skip,
     }) => {
-      const check = defineCheck(task, {
-        id: checkId('CE-26', 'perf', 'query', ...benchmark.idParts),
-        ce: 'CE-26',
-      });
+      const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_PREFIXES.queryTiming, ...benchmark.idParts);
       if (tenantId === undefined) {
         notApplicable(
           { skip },
@@ -419,7 +418,7 @@ describe('CE-26 performance: after the workload', () => {
     skip,
     annotate,
   }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.indexUsage, ce: 'CE-26' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.indexUsage);
     if (tableNames.length === 0) {
       notApplicable({ skip }, check, 'the schema has no tenant table');
     }
@@ -478,7 +477,7 @@ describe('CE-26 performance: after the workload', () => {
   });
 
   test('no gate connection is left idle in transaction', async ({ task }) => {
-    const check = defineCheck(task, { id: WELL_KNOWN_CHECK_IDS.connectionLeaks, ce: 'CE-26' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.connectionLeaks);
     const connections = await withReadScope(pool, (client) => gateConnections(client));
     const leaked = connections.filter((connection) => connection.state.startsWith('idle in transaction'));
     check.measureAll({

@@ -4,7 +4,9 @@ import { bookkeepingSchemaOf, bookkeepingTableNames } from '../helpers/migration
 import { formatMs } from '../helpers/migrations/migrator.ts';
 import { runRollbackCycle, type CycleStep } from '../helpers/run/rollback-cycle.ts';
 import {
+  WELL_KNOWN_CHECK_IDS,
   defineCheck,
+  defineWellKnownCheck,
   notApplicable,
   type CheckRecorder,
   type SkippableContext,
@@ -116,7 +118,7 @@ describe(`CE-27 rollback cycle on an isolated copy (to ${cycle.target} and forwa
   });
 
   test('no data loss: every surviving table keeps its rows, and the probe row survives', ({ task, skip }) => {
-    const check = defineCheck(task, { id: 'ce27.rollback.data-preserved', ce: 'CE-27' });
+    const check = defineWellKnownCheck(task, WELL_KNOWN_CHECK_IDS.rollbackDataPreserved);
     const before = valueOf(cycle.before, 'state before rollback', { skip }, check);
     const after = valueOf(cycle.afterRollback, 'state after rollback', { skip }, check);
     const plan = valueOf(cycle.plan, 'rollback plan', { skip }, check);
