@@ -1,10 +1,20 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectClient } from '../../../helpers/db/database-connection.ts';
+import { inject } from 'vitest';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
+import {
+  applySabotageFile,
+  describeSabotageBatch,
+  expectCaseCaught,
+  expectNoStrayFailure,
+  runSabotageBatch,
+  type Sabotage,
+  type SabotageBatchCase,
+  type SabotageFamily,
+} from '../sabotage-batch.ts';
+
+export { expectCaseCaught, expectNoStrayFailure };
 
 /** The CE-23 suite files; `suites/ce23` would match them too, these are explicit. */
 export const CE23_SUITES = [
@@ -14,22 +24,11 @@ export const CE23_SUITES = [
   'suites/ce23-policy-analysis.test.ts',
 ] as const;
 
-/** One CE-23 sabotage: SQL that breaks one property, and exactly which checks must turn red. */
-export interface Ce23Sabotage {
-  /** SQL file name in this folder. */
-  readonly sql: string;
-  /** Check ids that must fail and be named in the verdict's reasons. */
-  readonly mustFail: readonly string[];
-  /**
-   * Id prefixes other failures may have (the same table's other properties, a count). A failure
-   * outside `mustFail` and these is a check that went red for the wrong reason: the test fails.
-   */
-  readonly mayAlsoFail?: readonly string[];
-  /** Checks that must still pass, e.g. behaviour probes of a synthesised table. */
-  readonly mustPass?: readonly string[];
-  /** Suites run beside CE-23's, e.g. CE-20's for the config-against-schema check. */
-  readonly alsoSuites?: readonly string[];
-}
+/** One CE-23 sabotage: SQL (a file in this folder) that breaks one property, and exactly which checks must turn red. */
+export type Ce23Sabotage = Sabotage;
+
+/** One case of a {@link describeCe23Batch}: a sabotage, its test's name, and further assertions. */
+export type Ce23BatchCase = SabotageBatchCase;
 
 /** The CE-23 suites and the sabotage's extra ones. */
 export function sabotageSuites(sabotage: Ce23Sabotage): readonly string[] {
@@ -38,15 +37,12 @@ export function sabotageSuites(sabotage: Ce23Sabotage): readonly string[] {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
+/** The CE-23 family: its suites, SQL in this folder. */
+const CE23_FAMILY: SabotageFamily = { suites: CE23_SUITES, sqlDirectory: HERE, prefix: 'mg_ce23_batch' };
+
 /** Applies `file` (in this folder) to the database at `url` as the superuser. */
 export async function applySabotage(url: string, file: string): Promise<void> {
-  const sql = await fs.readFile(path.join(HERE, file), 'utf8');
-  const client = await connectClient(url);
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await applySabotageFile(url, HERE, file);
 }
 
 /** Asserts what {@link Ce23Sabotage} promises about a gate outcome. */
@@ -56,35 +52,6 @@ export function expectSabotageCaught(
 ): void {
   expectCaseCaught(outcome, sabotage);
   expectNoStrayFailure(outcome, [sabotage]);
-}
-
-/** NO-GO, each of the sabotage's `mustFail` failed and is named in the reasons, each `mustPass` passed. */
-export function expectCaseCaught(
-  outcome: GateOutcome,
-  sabotage: Pick<Ce23Sabotage, 'mustFail' | 'mustPass'>,
-): void {
-  expect(outcome.decision).toBe('NO-GO');
-  expect(outcome.failed).toEqual(expect.arrayContaining([...sabotage.mustFail]));
-  const reasons = outcome.reasons.join('\n');
-  for (const id of sabotage.mustFail) expect(reasons, `verdict reasons name ${id}`).toContain(id);
-  for (const id of sabotage.mustPass ?? []) {
-    expect(outcome.checks.find((check) => check.id === id)?.status, `${id} must still pass`).toBe('passed');
-  }
-}
-
-/**
- * No check failed outside the union of the sabotages' `mustFail` and `mayAlsoFail`: a check that went
- * red although none of the sabotages applied to the database touches it.
- */
-export function expectNoStrayFailure(
-  outcome: GateOutcome,
-  sabotages: readonly Pick<Ce23Sabotage, 'mustFail' | 'mayAlsoFail'>[],
-): void {
-  const allowed = sabotages.flatMap((sabotage) => [...sabotage.mustFail, ...(sabotage.mayAlsoFail ?? [])]);
-  const stray = outcome.failed.filter(
-    (id) => !allowed.some((prefix) => id === prefix || id.startsWith(prefix)),
-  );
-  expect(stray, 'checks that failed although no sabotage applied touches them').toEqual([]);
 }
 
 /**
@@ -108,8 +75,8 @@ export async function runCe23Sabotage(sabotage: Ce23Sabotage): Promise<GateOutco
 }
 
 /**
- * Clones the template once, applies every file of `sql` in order, and runs the gate once with the
- * CE-23 suites and `alsoSuites`. Asserts nothing: the caller judges the shared outcome.
+ * Clones the template once, applies every file of `sql` (in this folder) in order, and runs the gate
+ * once with the CE-23 suites and `alsoSuites`. Asserts nothing: the caller judges the shared outcome.
  */
 export async function runCe23Batch(
   sql: readonly string[],
@@ -119,69 +86,18 @@ export async function runCe23Batch(
     readonly env?: Readonly<Record<string, string | undefined>>;
   } = {},
 ): Promise<GateOutcome> {
-  if (new Set(sql).size !== sql.length)
-    throw new Error(`a batch applies each SQL file once: ${sql.join(', ')}`);
-  await using db = await createScratchDatabase(inject('adminUrl'), {
-    template: inject('templateDatabase'),
-    prefix: options.prefix ?? 'mg_ce23_batch',
-  });
-  for (const file of sql) await applySabotage(db.url, file);
-  // Awaited here: the database is dropped when this function returns.
-  return await runGate({
-    databaseUrl: db.url,
-    files: [...new Set([...CE23_SUITES, ...(options.alsoSuites ?? [])])],
-    rehearsalUrl: inject('adminUrl'),
-    ...(options.env === undefined ? {} : { env: options.env }),
-  });
-}
-
-/** One case of a {@link describeCe23Batch}: a sabotage, its test's name, and further assertions. */
-export interface Ce23BatchCase extends Ce23Sabotage {
-  /** The case's own test name. */
-  readonly name: string;
-  /** Further assertions on the shared outcome (e.g. the readiness report names the check). */
-  readonly also?: (outcome: GateOutcome) => void;
+  return await runSabotageBatch(CE23_FAMILY, sql, options);
 }
 
 /**
- * Several sabotages that touch different tables (or otherwise independent properties) judged by one
- * gate run: a `describe` whose `beforeAll` applies all of them to one clone and runs the gate once,
- * one `test` per case asserting that case's `mustFail`, reasons and `mustPass` on the shared outcome
- * (a case that is no longer caught fails under its own name), and one `test` that no check failed
- * outside the union of every case's `mustFail` and `mayAlsoFail`.
- *
- * Only for cases that can share a database: no two on the same table, no clean negative beside a
- * sabotage, no `mayAlsoFail` wide enough to hide another case's strays (a table's own prefix is the
- * widest), and no two failing the same aggregate check (a count) so each case's failure is its own.
+ * Several CE-23 sabotages that touch different tables (or otherwise independent properties) judged
+ * by one gate run with the CE-23 suites: see {@link describeSabotageBatch} for what is asserted and
+ * which cases may share a run.
  */
 export function describeCe23Batch(
   title: string,
   cases: readonly Ce23BatchCase[],
   options: { readonly cleanup?: () => Promise<void> } = {},
 ): void {
-  describe(title, () => {
-    let outcome: GateOutcome | undefined;
-    beforeAll(async () => {
-      outcome = await runCe23Batch(
-        cases.map((sabotage) => sabotage.sql),
-        { alsoSuites: cases.flatMap((sabotage) => sabotage.alsoSuites ?? []) },
-      );
-    });
-    afterAll(async () => {
-      await options.cleanup?.();
-    });
-    const shared = (): GateOutcome => {
-      if (outcome === undefined) throw new Error('the batch gate run did not finish (see beforeAll)');
-      return outcome;
-    };
-    for (const sabotage of cases) {
-      test(sabotage.name, () => {
-        expectCaseCaught(shared(), sabotage);
-        sabotage.also?.(shared());
-      });
-    }
-    test("no check failed outside the batched cases' mustFail and mayAlsoFail", () => {
-      expectNoStrayFailure(shared(), cases);
-    });
-  });
+  describeSabotageBatch(title, CE23_FAMILY, cases, options);
 }
