@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { CE24, CE25, runSabotageCase } from './sabotage-case.ts';
 
+// Nothing here shares a gate run: the control asserts that nothing failed; the count sabotage drops
+// keys on most tables (documents_project_id_fkey among them) and fails critical keys and the cascade
+// scenario too; the other three each rewrite documents_project_id_fkey or its index (one table, one
+// key, and the index case asserts it is the only failure). One run each, the rehearsal on the shared
+// server (runSabotageCase).
 describe('sabotage: foreign-key schema (CE-24)', () => {
   test('control: the reference schema fails no CE-24 or CE-25 check', async () => {
     const outcome = await runSabotageCase({ sql: '', suites: [CE24, CE25], mustFail: [] });

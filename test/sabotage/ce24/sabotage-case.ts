@@ -23,8 +23,9 @@ const SABOTAGE_ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 
 /**
  * Clones the migrated template, applies the sabotage as superuser, runs the real gate (suites +
- * evidence reporter) against the clone, and asserts NO-GO with the expected checks failed and named.
- * Returns the outcome for further assertions. One call at a time per file: runGate sets process.env.
+ * evidence reporter, the restore rehearsal on the shared server) against the clone, and asserts NO-GO
+ * with the expected checks failed and named. Returns the outcome for further assertions. One call at
+ * a time per file: runGate sets process.env.
  */
 export async function runSabotageCase(sabotage: SabotageCase): Promise<GateOutcome> {
   await using db = await createScratchDatabase(inject('adminUrl'), { template: inject('templateDatabase') });
@@ -37,7 +38,12 @@ export async function runSabotageCase(sabotage: SabotageCase): Promise<GateOutco
       await client.end();
     }
   }
-  const outcome = await runGate({ databaseUrl: db.url, files: sabotage.suites });
+  // The clone is on the shared self-test server: the restore rehearsal uses it too.
+  const outcome = await runGate({
+    databaseUrl: db.url,
+    files: sabotage.suites,
+    rehearsalUrl: inject('adminUrl'),
+  });
   if (sabotage.mustFail.length > 0) {
     expect(outcome.decision).toBe('NO-GO');
     expect(outcome.failed).toEqual(expect.arrayContaining([...sabotage.mustFail]));
