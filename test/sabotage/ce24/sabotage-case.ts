@@ -5,6 +5,7 @@ import { expect, inject } from 'vitest';
 import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
+import { describeSabotageBatch, type SabotageBatchCase } from '../sabotage-batch.ts';
 
 /** The suites a CE-24 / CE-25 sabotage case runs the gate with. */
 export const CE24 = 'suites/ce24-foreign-keys.test.ts';
@@ -51,4 +52,17 @@ export async function runSabotageCase(sabotage: SabotageCase): Promise<GateOutco
     for (const id of sabotage.mustFail) expect(reasons, `verdict reasons name ${id}`).toContain(id);
   }
   return outcome;
+}
+
+/**
+ * Several CE-24 / CE-25 sabotages on different tables judged by one gate run with `suites` (the cases'
+ * `sql` relative to `test/sabotage/`): see {@link describeSabotageBatch} for what is asserted, the
+ * stray-failure test included, and which cases may share a run.
+ */
+export function describeFkIntegrityBatch(
+  title: string,
+  suites: readonly string[],
+  cases: readonly SabotageBatchCase[],
+): void {
+  describeSabotageBatch(title, { suites, sqlDirectory: SABOTAGE_ROOT, prefix: 'mg_ce24_batch' }, cases);
 }
