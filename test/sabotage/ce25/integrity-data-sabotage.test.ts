@@ -2,33 +2,35 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
 import { runGate } from '../../support/run-gate.ts';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
-import { CE25, runSabotageCase } from '../ce24/sabotage-case.ts';
+import { CE25, describeFkIntegrityBatch, runSabotageCase } from '../ce24/sabotage-case.ts';
 
-describe('sabotage: data integrity (CE-25)', () => {
-  test('a NULL tenant key fails ce25.integrity.null-tenant-key.<table>', async () => {
-    await runSabotageCase({
+// ai_usage_logs (a NULL tenant key), tenants (a row from the future) and bom_items (no updated_at,
+// the one case on the timestamp-columns check): three tables, so one gate run judges all three.
+describeFkIntegrityBatch(
+  'sabotage: data integrity (CE-25) — ai_usage_logs, tenants, bom_items',
+  [CE25],
+  [
+    {
+      name: 'a NULL tenant key fails ce25.integrity.null-tenant-key.<table>',
       sql: 'ce25/null-tenant-key.sql',
-      suites: [CE25],
       mustFail: ['ce25.integrity.null-tenant-key.ai_usage_logs'],
-    });
-  });
-
-  test('a timestamp a day ahead fails ce25.integrity.future-timestamps.<table>', async () => {
-    await runSabotageCase({
+    },
+    {
+      name: 'a timestamp a day ahead fails ce25.integrity.future-timestamps.<table>',
       sql: 'ce25/future-timestamp.sql',
-      suites: [CE25],
       mustFail: ['ce25.integrity.future-timestamps.tenants'],
-    });
-  });
-
-  test('a tenant table without updated_at fails ce25.integrity.timestamp-columns', async () => {
-    await runSabotageCase({
+    },
+    {
+      name: 'a tenant table without updated_at fails ce25.integrity.timestamp-columns',
       sql: 'ce25/timestamp-column-dropped.sql',
-      suites: [CE25],
       mustFail: ['ce25.integrity.timestamp-columns'],
-    });
-  });
+    },
+  ],
+);
 
+// Another row on tenants, judged by the timestamps like the future one: a run of its own, so each
+// tenants check turns red for its own row.
+describe('sabotage: data integrity (CE-25) — timestamp order', () => {
   test('updated before created fails ce25.integrity.timestamp-order.<table>', async () => {
     await runSabotageCase({
       sql: 'ce25/timestamp-order.sql',
@@ -38,6 +40,7 @@ describe('sabotage: data integrity (CE-25)', () => {
   });
 });
 
+// A config of its own, and it asserts that nothing failed: one run.
 describe('clean negative: a config without the optional CE-25 inputs (CE-25)', () => {
   test('audit trail, expected columns, linkages, insert probes and timestamps are not applicable, never failed', async () => {
     await using db = await createScratchDatabase(inject('adminUrl'), {
@@ -46,6 +49,7 @@ describe('clean negative: a config without the optional CE-25 inputs (CE-25)', (
     const outcome = await runGate({
       databaseUrl: db.url,
       files: [CE25],
+      rehearsalUrl: inject('adminUrl'),
       env: {
         MIGRATION_GATE_CONFIG: fileURLToPath(
           new URL('../configs/no-optional-sections.gate.config.ts', import.meta.url),
