@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { startVitest, type Reporter } from 'vitest/node';
 import GateReporter from '../../reports/gate-reporter.ts';
 
@@ -45,10 +45,10 @@ export async function runGate(options: {
   readonly migrationsDirectory?: string;
   /**
    * Server for the restore rehearsal (MIGRATION_GATE_REHEARSAL_URL): the rehearsal restores into a
-   * scratch database there instead of starting a server of its own. Pass `inject('adminUrl')` when
-   * the target database is on that server; left out, the variable is unset. Not a default for every
-   * caller: a run against a server of its own (role attributes, a `local` project) would copy its
-   * roles onto the shared server.
+   * scratch database there instead of starting a server of its own. Left out, a `staging` run whose
+   * target is on the shared self-test server uses that server (its roles are already there); any
+   * other run (a server of its own for role attributes, a `local` project) starts its own, so its
+   * roles are never copied onto the shared server.
    */
   readonly rehearsalUrl?: string;
   /** Further environment for the run (e.g. MIGRATION_GATE_APPLY, PATH); undefined unsets. */
@@ -63,7 +63,9 @@ export async function runGate(options: {
     MIGRATION_GATE_MIGRATIONS: options.migrationsDirectory,
     MIGRATION_GATE_APPLY: undefined,
     MIGRATION_GATE_QUIET: debug ? undefined : '1',
-    MIGRATION_GATE_REHEARSAL_URL: options.rehearsalUrl,
+    MIGRATION_GATE_REHEARSAL_URL:
+      options.rehearsalUrl ??
+      ((options.project ?? 'staging') === 'staging' ? sharedServerOf(options.databaseUrl) : undefined),
     ...options.env,
   };
   const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
@@ -109,6 +111,16 @@ export async function runGate(options: {
     setEnvironment(saved);
     await fs.rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The self-test server's admin URL when `databaseUrl` is a database on it, else undefined. */
+function sharedServerOf(databaseUrl: string): string | undefined {
+  const admin = inject('adminUrl');
+  const server = (url: string): string => {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port}`;
+  };
+  return server(admin) === server(databaseUrl) ? admin : undefined;
 }
 
 function setEnvironment(values: Readonly<Record<string, string | undefined>>): void {
