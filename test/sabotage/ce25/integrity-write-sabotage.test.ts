@@ -1,6 +1,10 @@
 import { describe, test } from 'vitest';
 import { CE25, runSabotageCase } from '../ce24/sabotage-case.ts';
 
+// Nothing here shares a gate run: all three break clauses, and the audit and insert-visible probes
+// both write a clause as the application (an insert-only policy fails the audit probe's insert too,
+// the retyped column shapes both probes' rows). One run each, the rehearsal on the shared server
+// (runSabotageCase).
 describe('sabotage: structure, writes and audit (CE-25)', () => {
   test('the audit trigger disabled fails ce25.integrity.audit.<table>', async () => {
     await runSabotageCase({
