@@ -3,6 +3,9 @@ import { CE24, runSabotageCase } from './sabotage-case.ts';
 
 const CHECK = 'ce24.fk.cross-tenant.documents_project_id_fkey';
 
+// Nothing here shares a gate run: all three rewrite documents_project_id_fkey (one key, three
+// definitions), and the two clean negatives assert that nothing failed. One run each, the rehearsal
+// on the shared server (runSabotageCase).
 describe('sabotage: a foreign key between tenant tables without the tenant key (CE-24)', () => {
   test(`a plain project_id key, with clean data, fails ${CHECK}`, async () => {
     const outcome = await runSabotageCase({
