@@ -200,6 +200,9 @@ export async function listBackup(file: string): Promise<BackupContents> {
   };
 }
 
+/** Session settings of a restore (user-settable, so on a shared server too). */
+const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_commit=off';
+
 /** Parallel restore jobs: `min(4, os.availableParallelism())`. */
 export function restoreJobs(): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
@@ -230,9 +233,11 @@ async function allowsParallelRestore(file: string): Promise<boolean> {
  * leaves a partial database, which callers drop with the scratch database it went into.
  */
 export async function restoreBackup(file: string, targetUrl: string): Promise<void> {
+  const env = clientEnvironment(targetUrl);
   try {
     await run('pg_restore', await restoreArguments(file, parseDatabaseUrl(targetUrl).database), {
-      env: clientEnvironment(targetUrl),
+      // The restore's sessions only: index builds in memory, and no wait for a WAL flush per commit.
+      env: { ...env, PGOPTIONS: `${env['PGOPTIONS'] ?? ''} ${RESTORE_SESSION_OPTIONS}`.trim() },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
