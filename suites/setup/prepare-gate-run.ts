@@ -5,7 +5,12 @@ import { takeSecuritySnapshot, type SecuritySnapshot } from '../../helpers/privi
 import { connectClient } from '../../helpers/db/database-connection.ts';
 import { createBackup } from '../../helpers/run/database-backup.ts';
 import { parseDatabaseUrl } from '../../helpers/db/database-url.ts';
-import { compareSnapshots, takeSnapshot } from '../../helpers/run/database-snapshot.ts';
+import {
+  compareSnapshots,
+  takeSnapshot,
+  type DatabaseSnapshot,
+  type SnapshotOptions,
+} from '../../helpers/run/database-snapshot.ts';
 import { errorMessage } from '../../helpers/gate-error.ts';
 import { configProblems, type ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
 import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
@@ -97,6 +102,26 @@ function configCheckOutcome(
   return outcome;
 }
 
+/** The preflight fingerprint on a connection of its own, settled (never an unhandled rejection). */
+async function preflightSnapshot(
+  url: string,
+  schema: string,
+  options: SnapshotOptions,
+): Promise<
+  { readonly ok: true; readonly value: DatabaseSnapshot } | { readonly ok: false; readonly error: unknown }
+> {
+  try {
+    const client = await connectClient(url);
+    try {
+      return { ok: true, value: await takeSnapshot(client, schema, options) };
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /**
  * The flow before the suites: preflight snapshot and backup (CE-20), dry run (CE-21), apply
  * (CE-22), fixtures, baseline snapshot. A failing step is recorded, not thrown, so the suites report
@@ -109,11 +134,14 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
   const startedAt = new Date().toISOString();
   // The run's one rehearsal server starts beside the steps below; the teardown this returns stops it.
   const rehearsal = startRunRehearsal(url, log);
-  const progress = { onLargeTable: largeTableProgress('fingerprint', log) };
+  // One progress reporter per pass, so each step's ETA uses that step's rate.
+  const progress = (): SnapshotOptions => ({ onLargeTable: largeTableProgress('fingerprint', log) });
   try {
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     log(`database ${redactUrl(url)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
-    const preflight = await takeSnapshot(client, options.config.schema, progress);
+    // The preflight fingerprint, the backup and its restore only read the source: they overlap (the
+    // fingerprint on a connection of its own); the dry run waits for the fingerprint.
+    const preflightTaken = preflightSnapshot(url, options.config.schema, progress());
     const securityBefore = await takeSecuritySnapshot(client, options.config.schema); // CE-23 policy/grant diff
     const backup = await step('pre-migration backup (pg_dump)', log, () =>
       createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
@@ -122,6 +150,9 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       log(`  backup: ${backup.value.bytes} bytes in ${Math.round(backup.value.durationMs)} ms`);
     // Restored once, while the dry run and migrations go on; CE-20, CE-21 and CE-27 share it.
     rehearsal.restore(backup);
+    const preflightOutcome = await preflightTaken;
+    if (preflightOutcome.ok !== true) throw preflightOutcome.error;
+    const preflight = preflightOutcome.value;
     const bookkeepingSchema = bookkeepingSchemaOf(options.config.migrations);
     const migrator = new Migrator({
       databaseUrl: url,
@@ -171,7 +202,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
         ? changesNothing
           ? preflight
           : dryRunSnapshot
-        : await takeSnapshot(client, options.config.schema, progress);
+        : await takeSnapshot(client, options.config.schema, progress());
     const versionNow = await readVersion(client, bookkeepingSchema);
     const record: GateRunRecord = {
       project: project.name,
