@@ -1,9 +1,13 @@
 import path from 'node:path';
-import { describe, test } from 'vitest';
+import { afterAll, describe, test } from 'vitest';
 import gateConfig from '../../../gate.config.ts';
 import { seedDatabase } from '../../../fixtures/bulk-seed.ts';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
 import { EmbeddedProvider } from '../../../helpers/providers/embedded-provider.ts';
+import type { StartedDatabase } from '../../../helpers/providers/database-provider.ts';
+import { connectClient } from '../../../helpers/db/database-connection.ts';
+import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
+import { withDatabase } from '../../../helpers/db/database-url.ts';
 import { runGate } from '../../support/run-gate.ts';
 import {
   applySabotage,
@@ -14,28 +18,58 @@ import {
 
 /**
  * Role attributes are cluster-wide: changing c2pro_app on the shared self-test server would void RLS
- * (or break the role) in every other test's database. Each of these cases gets an embedded server
- * of its own, migrated and seeded like the template.
+ * (or break the role) in every other test's database. These cases share one extra embedded server,
+ * migrated and seeded once like the template; each case runs on a clone, in turn, and its role
+ * change is reverted before the next. The server is also the run's rehearsal server (its roles are
+ * the ones under test, so nothing is copied anywhere else).
  */
+const ROLE_REVERT = `
+  DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'c2pro_application') THEN
+      ALTER ROLE c2pro_application RENAME TO c2pro_app;
+    END IF;
+  END $$;
+  ALTER ROLE c2pro_app NOSUPERUSER NOBYPASSRLS;`;
+
+let extraServer: Promise<{ readonly server: StartedDatabase; readonly template: string }> | undefined;
+
+async function startExtraServer(): Promise<{ readonly server: StartedDatabase; readonly template: string }> {
+  const server = await new EmbeddedProvider({ database: 'ce23_roles' }).start();
+  await new Migrator({
+    databaseUrl: server.url,
+    directory: path.resolve(gateConfig.migrations.directory),
+  }).migrate();
+  await seedDatabase(server.url, {
+    schema: gateConfig.schema,
+    tenants: gateConfig.fixtures.tenants,
+    seed: gateConfig.fixtures.seed,
+  });
+  return { server, template: new URL(server.url).pathname.slice(1) };
+}
+
+afterAll(async () => {
+  if (extraServer !== undefined) await (await extraServer).server.stop();
+});
+
 async function runOnOwnServer(name: string, sabotage: Ce23Sabotage): Promise<void> {
-  const server = await new EmbeddedProvider({ database: name }).start();
+  extraServer ??= startExtraServer();
+  const { server, template } = await extraServer;
+  // Connected to the maintenance database: a template may have no session of its own open.
+  const adminUrl = withDatabase(server.url, 'postgres');
+  await using db = await createScratchDatabase(adminUrl, { template, prefix: name });
   try {
-    await new Migrator({
-      databaseUrl: server.url,
-      directory: path.resolve(gateConfig.migrations.directory),
-    }).migrate();
-    await seedDatabase(server.url, {
-      schema: gateConfig.schema,
-      tenants: gateConfig.fixtures.tenants,
-      seed: gateConfig.fixtures.seed,
-    });
-    await applySabotage(server.url, sabotage.sql);
+    await applySabotage(db.url, sabotage.sql);
     expectSabotageCaught(
-      await runGate({ databaseUrl: server.url, files: sabotageSuites(sabotage) }),
+      await runGate({ databaseUrl: db.url, files: sabotageSuites(sabotage), rehearsalUrl: server.url }),
       sabotage,
     );
   } finally {
-    await server.stop();
+    const client = await connectClient(adminUrl);
+    try {
+      await client.query(ROLE_REVERT);
+    } finally {
+      await client.end();
+    }
   }
 }
 
