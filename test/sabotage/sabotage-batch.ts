@@ -23,7 +23,14 @@ export interface Sabotage {
 }
 
 /** One case of a {@link describeSabotageBatch}: a sabotage, its test's name, and further assertions. */
-export interface SabotageBatchCase extends Sabotage {
+export interface SabotageBatchCase extends Omit<Sabotage, 'sql'> {
+  /** SQL file name, relative to the batch's `sqlDirectory`; left out when `during` is the whole sabotage. */
+  readonly sql?: string;
+  /**
+   * Held while the gate runs, after every file is applied (e.g. a connection left idle in
+   * transaction), disposed when it finishes.
+   */
+  readonly during?: (url: string) => Promise<AsyncDisposable>;
   /** The case's own test name. */
   readonly name: string;
   /** Further assertions on the shared outcome (e.g. the readiness report names the check). */
@@ -38,6 +45,11 @@ export interface SabotageFamily {
   readonly sqlDirectory: string;
   /** Prefix of the scratch databases (default `mg_sabotage_batch`). */
   readonly prefix?: string;
+  /**
+   * Name of the database each run clones (default the migrated and seeded `templateDatabase`), asked
+   * for when a run starts, e.g. a template with volume seeded into it once per file.
+   */
+  readonly template?: () => Promise<string>;
 }
 
 /** Applies `file` (relative to `sqlDirectory`) to the database at `url` as the superuser. */
@@ -81,10 +93,11 @@ export function expectNoStrayFailure(
 }
 
 /**
- * Clones the migrated and seeded template on the shared self-test server (CREATE DATABASE … TEMPLATE,
- * no re-migration), applies every file of `sql` in order, and runs the gate once with the family's
- * suites and `alsoSuites`, the restore rehearsal on the same server. Asserts nothing: the caller
- * judges the shared outcome. One call at a time per file: runGate sets process.env.
+ * Clones the migrated and seeded template (or the family's `template`) on the shared self-test server
+ * (CREATE DATABASE … TEMPLATE, no re-migration), applies every file of `sql` in order, holds what each
+ * of `during` returns, and runs the gate once with the family's suites and `alsoSuites`, the restore
+ * rehearsal on the same server. Asserts nothing: the caller judges the shared outcome. One call at a
+ * time per file: runGate sets process.env.
  */
 export async function runSabotageBatch(
   family: SabotageFamily,
@@ -93,27 +106,36 @@ export async function runSabotageBatch(
     readonly alsoSuites?: readonly string[];
     readonly prefix?: string;
     readonly env?: Readonly<Record<string, string | undefined>>;
+    /** Held (in order) while the gate runs, disposed (in reverse) when it finishes. */
+    readonly during?: readonly ((url: string) => Promise<AsyncDisposable>)[];
   } = {},
 ): Promise<GateOutcome> {
   if (new Set(sql).size !== sql.length)
     throw new Error(`a batch applies each SQL file once: ${sql.join(', ')}`);
   await using db = await createScratchDatabase(inject('adminUrl'), {
-    template: inject('templateDatabase'),
+    template: family.template === undefined ? inject('templateDatabase') : await family.template(),
     prefix: options.prefix ?? family.prefix ?? 'mg_sabotage_batch',
   });
   for (const file of sql) await applySabotageFile(db.url, family.sqlDirectory, file);
-  // Awaited here: the database is dropped when this function returns.
-  return await runGate({
-    databaseUrl: db.url,
-    files: [...new Set([...family.suites, ...(options.alsoSuites ?? [])])],
-    rehearsalUrl: inject('adminUrl'),
-    ...(options.env === undefined ? {} : { env: options.env }),
-  });
+  const held: AsyncDisposable[] = [];
+  try {
+    for (const hold of options.during ?? []) held.push(await hold(db.url));
+    // Awaited here: what is held is released, and the database dropped, when this function returns.
+    return await runGate({
+      databaseUrl: db.url,
+      files: [...new Set([...family.suites, ...(options.alsoSuites ?? [])])],
+      rehearsalUrl: inject('adminUrl'),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+  } finally {
+    for (const resource of held.reverse()) await resource[Symbol.asyncDispose]();
+  }
 }
 
 /**
  * Several sabotages that touch different tables (or otherwise independent properties) judged by one
- * gate run: a `describe` whose `beforeAll` applies all of them to one clone and runs the gate once,
+ * gate run: a `describe` whose `beforeAll` applies all of them to one clone (the SQL files in order,
+ * then each case's `during` held while the gate runs) and runs the gate once,
  * one `test` per case asserting that case's `mustFail`, reasons and `mustPass` on the shared outcome
  * (a case that is no longer caught fails under its own name), and one `test` that no check failed
  * outside the union of every case's `mustFail` and `mayAlsoFail`.
@@ -131,10 +153,19 @@ export function describeSabotageBatch(
   describe(title, () => {
     let outcome: GateOutcome | undefined;
     beforeAll(async () => {
+      const unnamed = cases.filter((sabotage) => sabotage.sql === undefined && sabotage.during === undefined);
+      if (unnamed.length > 0)
+        throw new Error(
+          `a batch case needs sql or during: ${unnamed.map((sabotage) => sabotage.name).join(', ')}`,
+        );
+      const during = cases.flatMap((sabotage) => (sabotage.during === undefined ? [] : [sabotage.during]));
       outcome = await runSabotageBatch(
         family,
-        cases.map((sabotage) => sabotage.sql),
-        { alsoSuites: cases.flatMap((sabotage) => sabotage.alsoSuites ?? []) },
+        cases.flatMap((sabotage) => (sabotage.sql === undefined ? [] : [sabotage.sql])),
+        {
+          alsoSuites: cases.flatMap((sabotage) => sabotage.alsoSuites ?? []),
+          ...(during.length === 0 ? {} : { during }),
+        },
       );
     });
     afterAll(async () => {

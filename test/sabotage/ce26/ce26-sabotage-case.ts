@@ -7,6 +7,7 @@ import { connectClient } from '../../../helpers/db/database-connection.ts';
 import gateConfig from '../../../gate.config.ts';
 import { runGate, type GateOutcome } from '../../support/run-gate.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../../helpers/db/scratch-database.ts';
+import { describeSabotageBatch, type SabotageBatchCase, type SabotageFamily } from '../sabotage-batch.ts';
 
 export const CE26 = 'suites/ce26-performance.test.ts';
 
@@ -22,6 +23,12 @@ let volumeTemplate: Promise<ScratchDatabase> | undefined;
 afterAll(async () => {
   if (volumeTemplate !== undefined) await (await volumeTemplate).drop();
 });
+
+/** The volume-seeded template, seeded on first use. */
+function volumeTemplateDatabase(): Promise<ScratchDatabase> {
+  volumeTemplate ??= seededTemplate();
+  return volumeTemplate;
+}
 
 async function seededTemplate(): Promise<ScratchDatabase> {
   const db = await createScratchDatabase(inject('adminUrl'), {
@@ -48,8 +55,7 @@ export async function runCe26Case(
   during?: (url: string) => Promise<AsyncDisposable>,
   env?: Readonly<Record<string, string | undefined>>,
 ): Promise<GateOutcome> {
-  volumeTemplate ??= seededTemplate();
-  const template = await volumeTemplate;
+  const template = await volumeTemplateDatabase();
   await using db = await createScratchDatabase(inject('adminUrl'), { template: template.name });
   if (sql !== '') {
     const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -62,4 +68,22 @@ export async function runCe26Case(
   }
   await using _held = during === undefined ? null : await during(db.url);
   return await runGate({ databaseUrl: db.url, files: [CE26], ...(env === undefined ? {} : { env }) });
+}
+
+/** The CE-26 family: its suite, SQL in this folder, each run a clone of the volume-seeded template. */
+const CE26_FAMILY: SabotageFamily = {
+  suites: [CE26],
+  sqlDirectory: path.dirname(fileURLToPath(import.meta.url)),
+  prefix: 'mg_ce26_batch',
+  template: async () => (await volumeTemplateDatabase()).name,
+};
+
+/**
+ * Several CE-26 sabotages on different queries or independent properties judged by one gate run
+ * (the cases' `sql` in this folder): see {@link describeSabotageBatch} for what is asserted and which
+ * cases may share a run. Never beside a case whose extra load could fail another's time budget: the
+ * suite measures its queries one after another, but a timing check is noisy on shared cores.
+ */
+export function describeCe26Batch(title: string, cases: readonly SabotageBatchCase[]): void {
+  describeSabotageBatch(title, CE26_FAMILY, cases);
 }
