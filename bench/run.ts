@@ -2,7 +2,11 @@
  * Speed figures of the gate's building blocks on this machine (`npm run bench`). Targets live here,
  * not in timed unit tests: these machines are noisy, so read ratios more than absolute numbers.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
 import gateConfig from '../gate.config.ts';
 import { seedDatabase } from '../fixtures/index.ts';
 import { seedVolume } from '../fixtures/volume-seed.ts';
@@ -44,6 +48,36 @@ function median(values: readonly number[]): number {
 }
 
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
+
+// The cold `local` gate as a user runs it: a fresh Vitest process, its setup phases from its log.
+{
+  const reportDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mg-bench-reports-'));
+  try {
+    const vitest = path.resolve('node_modules/vitest/vitest.mjs');
+    const [output, wallMs] = await timed(
+      () =>
+        new Promise<{ code: number | null; text: string }>((resolve) => {
+          const child = spawn(process.execPath, [vitest, 'run', '--project', 'local'], {
+            env: { ...process.env, MIGRATION_GATE_REPORT_DIR: reportDir, FORCE_COLOR: '0' },
+          });
+          let text = '';
+          child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          child.on('close', (code) => resolve({ code, text }));
+        }),
+    );
+    // eslint-disable-next-line no-control-regex -- Vitest colours its summary even when piped.
+    const text = output.text.replace(/\u001b\[[0-9;]*m/g, '');
+    for (const match of text.matchAll(/\[migration-gate local\] ([^:\n]+): (?:done|measured) in (\d+) ms/g))
+      record(`cold local gate: ${match[1]}`, ms(Number(match[2])));
+    const duration = /Duration\s+([\d.]+)s \(([^)]*)\)/.exec(text);
+    if (duration !== null) record('cold local gate: Vitest duration', `${duration[1]} s (${duration[2]})`);
+    const verdict = /Verdict: (GO|NO-GO)/.exec(text)?.[1] ?? `none (exit ${String(output.code)})`;
+    record('cold local gate: wall time, verdict', `${ms(wallMs)}, ${verdict}`);
+  } finally {
+    await fs.rm(reportDir, { recursive: true, force: true });
+  }
+}
 
 const startStop: number[] = [];
 for (let i = 0; i < 3; i++) {
@@ -94,9 +128,12 @@ try {
   if (one !== undefined && ten !== undefined)
     record('fingerprint time ratio 10x / 1x', (ten / one).toFixed(1));
 
-  // CE-26 volume seeding against the floor: a bare INSERT … SELECT generate_series of the same row
-  // count into the same (largest) table, constant values, triggers off, rolled back.
-  {
+  // CE-26 volume seeding at two volumes, each against its floor: a bare INSERT … SELECT generate_series
+  // of the same row counts into the same tables (constant values from a seeded row, unique columns
+  // left to their defaults, triggers off, rolled back).
+  const configured = gateConfig.performance?.volume?.largestTableRows ?? 250_000;
+  const seedRates: number[] = [];
+  for (const largestTableRows of [Math.round(configured / 5), configured]) {
     await using db = await createScratchDatabase(server.url, { prefix: 'bench_volume' });
     await new Migrator({ databaseUrl: db.url, directory, bookkeepingSchema }).migrate();
     const volume = await seedVolume(db.url, {
@@ -104,46 +141,110 @@ try {
       tenantKey: gateConfig.tenancy.tenantKey,
       tenantTable: gateConfig.tenancy.tenantTable,
       ...gateConfig.performance?.volume,
+      largestTableRows,
     });
     const largest = volume.largestTable ?? 'missing';
-    const largestRows = volume.inserted[largest] ?? 0;
-    record('volume seed: rows (largest table)', `${volume.totalRows} (${largest}: ${largestRows})`);
+    const label = `volume seed, ${largest} at ${largestRowsLabel(volume.inserted[largest] ?? 0)}`;
+    record(`${label}: rows`, String(volume.totalRows));
     record(
-      'volume seed: insert time',
+      `${label}: insert time`,
       `${ms(volume.insertMs)} (${Math.round(volume.rowsPerSecond)} rows/s), ANALYZE ${ms(volume.analyzeMs)}`,
     );
+    seedRates.push(volume.rowsPerSecond);
     const client = await connectClient(db.url);
     try {
-      const sample = await client.query<Record<string, unknown>>(
-        `SELECT * FROM ${qualifiedName(gateConfig.schema, largest)} LIMIT 1`,
-      );
-      const row = sample.rows[0] ?? {};
-      const columns = Object.keys(row).filter((column) => row[column] !== null && column !== 'id');
-      await client.query('BEGIN');
-      await client.query('SET LOCAL session_replication_role = replica');
-      const [, bareMs] = await timed(() =>
-        client.query(
-          `INSERT INTO ${qualifiedName(gateConfig.schema, largest)} (${columns.map(quoteIdent).join(', ')})
-           SELECT ${columns.map((column) => `(SELECT ${quoteIdent(column)} FROM ${qualifiedName(gateConfig.schema, largest)} LIMIT 1)`).join(', ')}
-             FROM generate_series(1, $1::int)`,
-          [largestRows],
-        ),
-      );
-      await client.query('ROLLBACK');
+      const bare = await bareInserts(client, gateConfig.schema, volume.inserted);
+      const bareRate = bare.rows / (bare.ms / 1000);
       record(
-        `bare INSERT … SELECT generate_series of ${largestRows} rows into ${largest}`,
-        `${ms(bareMs)} (${Math.round(largestRows / (bareMs / 1000))} rows/s)`,
+        `${label}: bare INSERT … SELECT generate_series of the same rows`,
+        `${ms(bare.ms)} (${Math.round(bareRate)} rows/s over ${bare.tables} of ${Object.keys(volume.inserted).length} tables${bare.refused.length === 0 ? '' : `; refused constant rows: ${bare.refused.join(', ')}`})`,
       );
+      record(`${label}: seed rows/s ÷ bare rows/s`, (volume.rowsPerSecond / bareRate).toFixed(2));
       const [, volumeSnap] = await timed(() => takeSnapshot(client));
       record(
-        `fingerprint at volume (${volume.totalRows} rows)`,
+        `${label}: fingerprint (${volume.totalRows} rows)`,
         `${ms(volumeSnap)} (${Math.round(volume.totalRows / (volumeSnap / 1000))} rows/s)`,
       );
     } finally {
       await client.end();
     }
   }
+  const [small, large] = seedRates;
+  if (small !== undefined && large !== undefined)
+    record('volume seed rows/s, 5x volume ÷ 1x volume', (large / small).toFixed(2));
 } finally {
   await server.stop();
 }
 record('peak resident memory of this process', `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+
+function largestRowsLabel(rows: number): string {
+  return rows >= 1000 ? `${Math.round(rows / 1000)}k rows` : `${rows} rows`;
+}
+
+/**
+ * The floor a seeder is judged against: per table, `rows` copies of one of its rows by a bare
+ * INSERT … SELECT generate_series, unique columns left to their defaults, triggers off, all rolled
+ * back. A table that refuses constant rows (a unique column without a default) is left out and named.
+ */
+async function bareInserts(
+  client: pg.ClientBase,
+  schema: string,
+  counts: Readonly<Record<string, number>>,
+): Promise<{ rows: number; ms: number; tables: number; refused: string[] }> {
+  let rows = 0;
+  let total = 0;
+  let tables = 0;
+  const refused: string[] = [];
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL session_replication_role = replica');
+    for (const [table, count] of Object.entries(counts)) {
+      if (count <= 0) continue;
+      const name = qualifiedName(schema, table);
+      // Unique columns vary per row (their default, else a per-row value of their type); the rest is constant.
+      const unique = await client.query<{ column: string; type: string; has_default: boolean }>(
+        `SELECT DISTINCT a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+                (a.atthasdef OR a.attidentity <> '') AS has_default
+           FROM pg_index i
+           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+          WHERE i.indrelid = $1::regclass AND i.indisunique`,
+        [name],
+      );
+      const varied = new Map(unique.rows.map((row) => [row.column, row]));
+      const sample = await client.query<Record<string, unknown>>(`SELECT * FROM ${name} LIMIT 1`);
+      const row = sample.rows[0] ?? {};
+      const columns = Object.keys(row).filter(
+        (column) => row[column] !== null && varied.get(column)?.has_default !== true,
+      );
+      const valueOf = (column: string): string => {
+        const constant = `(SELECT ${quoteIdent(column)} FROM ${name} LIMIT 1)`;
+        const type = varied.get(column)?.type;
+        if (type === undefined) return constant;
+        if (type === 'uuid') return 'gen_random_uuid()';
+        if (/^(text|character varying)/.test(type)) return `${constant} || g`;
+        if (/^(integer|bigint|smallint|numeric)/.test(type)) return `${constant} + g`;
+        return constant;
+      };
+      await client.query('SAVEPOINT bare');
+      try {
+        const [, took] = await timed(() =>
+          client.query(
+            `INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')})
+             SELECT ${columns.map(valueOf).join(', ')} FROM generate_series(1, $1::int) AS g`,
+            [count],
+          ),
+        );
+        await client.query('RELEASE SAVEPOINT bare');
+        rows += count;
+        total += took;
+        tables += 1;
+      } catch {
+        await client.query('ROLLBACK TO SAVEPOINT bare');
+        refused.push(table);
+      }
+    }
+  } finally {
+    await client.query('ROLLBACK');
+  }
+  return { rows, ms: total, tables, refused };
+}
