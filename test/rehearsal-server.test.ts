@@ -90,13 +90,16 @@ describe(`rehearsal on an already running server (${REHEARSAL_URL_VARIABLE})`, (
     try {
       await client.query(`CREATE ROLE ${quoteIdent(role)} NOLOGIN;
         CREATE TABLE ledger AS SELECT g AS id FROM generate_series(1, 500) AS g;
-        GRANT SELECT ON ledger TO ${quoteIdent(role)};`);
+        GRANT SELECT ON ledger TO ${quoteIdent(role)};
+        CREATE SCHEMA app;
+        CREATE TABLE app.entries AS SELECT g AS id FROM generate_series(1, 20) AS g;`);
     } finally {
       await client.end();
     }
     const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-rehearsal-'));
     const lines: string[] = [];
-    const rehearsal = startRunRehearsal(source.url, (line) => lines.push(line), env);
+    // The gated schema is `app`; the counts cover every user schema, as the preflight's do.
+    const rehearsal = startRunRehearsal(source.url, (line) => lines.push(line), env, 'app');
     let database = '';
     try {
       const backup = await createBackup(source.url, directory, 'shared');
@@ -108,7 +111,10 @@ describe(`rehearsal on an already running server (${REHEARSAL_URL_VARIABLE})`, (
       expect(database).toMatch(/^mg_restored_[0-9a-f]{8}$/);
       expect(await databaseExists(adminUrl, database)).toBe(true);
       // Counted, not checksummed: CE-20 compares the counts with the preflight.
-      expect(record.value.snapshot.tables).toEqual([{ table: 'public.ledger', rows: 500, checksum: '' }]);
+      expect(record.value.snapshot.tables).toEqual([
+        { table: 'app.entries', rows: 20, checksum: '' },
+        { table: 'public.ledger', rows: 500, checksum: '' },
+      ]);
       // The role the grant names was copied (it exists already on this server: tolerated).
       expect(
         await count(

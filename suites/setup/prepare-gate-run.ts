@@ -133,7 +133,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
   const client = await connectClient(url);
   const startedAt = new Date().toISOString();
   // The run's one rehearsal server starts beside the steps below; the teardown this returns stops it.
-  const rehearsal = startRunRehearsal(url, log);
+  const rehearsal = startRunRehearsal(url, log, process.env, options.config.schema);
   // One progress reporter per pass, so each step's ETA uses that step's rate.
   const progress = (): SnapshotOptions => ({ onLargeTable: largeTableProgress('fingerprint', log) });
   try {

@@ -48,6 +48,8 @@ export function startRunRehearsal(
   sourceUrl: string,
   log: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  /** The gated schema: it scopes the restore snapshot's summary counts, as it does the preflight's. */
+  schema = 'public',
 ): RunRehearsal {
   const server: Promise<StepOutcome<RehearsalServer>> = startRehearsalServer(log, env).then(
     (value) => ({ ok: true, value }),
@@ -78,7 +80,7 @@ export function startRunRehearsal(
           );
           const client = await connectClient(databaseUrlOn(started.value.url, database));
           try {
-            const snapshot = await takeSnapshot(client, 'public', {
+            const snapshot = await takeSnapshot(client, schema, {
               checksums: false,
               onLargeTable: largeTableProgress('row counts of the restore', log),
             });
