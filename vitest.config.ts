@@ -25,6 +25,9 @@ export default defineConfig({
         test: {
           name: 'self',
           include: ['test/**/*.test.ts'],
+          // Vitest's default is one worker per core minus one: one on a 2-core machine. Most of a file's
+          // time is waiting on PostgreSQL and nested gate runs, so two files at a time use both cores.
+          maxWorkers: 2,
           globalSetup: ['test/support/self-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
