@@ -51,6 +51,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       config,
       apply: true,
       log,
+      // The server is the run's own and thrown away after: the rehearsal restores there too, so a
+      // `local` run starts one server instead of two.
+      ...(database.provider === 'url' ? {} : { rehearsalUrl: database.url }),
       // A throw-away database: committed fixture tenants give every suite real rows to read.
       // CE-26 volume (config.performance.volume) on top of the fixtures; the fixture counts are what CE-22 judges.
       seed: async (url) => {

@@ -22,6 +22,7 @@ import type { GateRunRecord, StepOutcome } from './gate-run-record.ts';
 import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 import { startRunRehearsal } from './prepare-rehearsal.ts';
+import { REHEARSAL_URL_VARIABLE } from '../../helpers/run/rehearsal-server.ts';
 
 export interface PrepareOptions {
   readonly project: TestProject;
@@ -33,6 +34,11 @@ export interface PrepareOptions {
   /** Commits fixtures after migrating (throw-away databases only). */
   readonly seed?: (url: string) => Promise<Readonly<Record<string, number>>>;
   readonly log: (line: string) => void;
+  /**
+   * Server the restore rehearsal may create its databases on instead of starting one (see
+   * MIGRATION_GATE_REHEARSAL_URL, which wins): `local` passes its own throw-away server.
+   */
+  readonly rehearsalUrl?: string;
 }
 
 async function step<T>(
@@ -133,7 +139,11 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
   const client = await connectClient(url);
   const startedAt = new Date().toISOString();
   // The run's one rehearsal server starts beside the steps below; the teardown this returns stops it.
-  const rehearsal = startRunRehearsal(url, log, process.env, options.config.schema);
+  const env =
+    options.rehearsalUrl === undefined || (process.env[REHEARSAL_URL_VARIABLE] ?? '').trim() !== ''
+      ? process.env
+      : { ...process.env, [REHEARSAL_URL_VARIABLE]: options.rehearsalUrl };
+  const rehearsal = startRunRehearsal(url, log, env, options.config.schema);
   // One progress reporter per pass, so each step's ETA uses that step's rate.
   const progress = (): SnapshotOptions => ({ onLargeTable: largeTableProgress('fingerprint', log) });
   try {
