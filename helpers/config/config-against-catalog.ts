@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { loadPolicyParser } from '../policy/policy-ast.ts';
+import { policyReads } from '../policy/policy-reads.ts';
 import type { GateConfig } from './gate-config.ts';
 
 /** One way the config does not describe the schema it gates: where in the config, and one sentence. */
@@ -9,12 +11,13 @@ export interface ConfigProblem {
 }
 
 /** What the config is compared with: read once, in one transaction's view of the catalog. */
-interface CatalogFacts {
-  /** Relations of the config's schema by name, with their relkind and live column names. */
+interface ComparedCatalog {
+  /** Relations of the config's schema by name (every kind), with their relkind and live column names. */
   readonly relations: ReadonlyMap<string, { readonly kind: string; readonly columns: ReadonlySet<string> }>;
   readonly roles: ReadonlySet<string>;
-  /** USING and WITH CHECK texts of every policy on a table of the schema. */
-  readonly policyTexts: readonly string[];
+  /** Settings the schema's policies read with `current_setting`, as the PostgreSQL parser finds them. */
+  readonly policySettings: readonly string[];
+  readonly hasPolicies: boolean;
   /** Bodies of the functions outside the system schemas (a policy may read its setting through one). */
   readonly functionSources: readonly string[];
 }
@@ -29,7 +32,7 @@ const RELATION_KINDS: Readonly<Record<string, string>> = {
   c: 'a composite type',
 };
 
-async function readCatalogFacts(client: pg.ClientBase, schema: string): Promise<CatalogFacts> {
+async function readComparedCatalog(client: pg.ClientBase, schema: string): Promise<ComparedCatalog> {
   const relations = await client.query<{ name: string; kind: string; columns: string[] }>(
     `SELECT c.relname AS name, c.relkind::text AS kind,
             coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}') AS columns
@@ -41,12 +44,8 @@ async function readCatalogFacts(client: pg.ClientBase, schema: string): Promise<
     [schema],
   );
   const roles = await client.query<{ rolname: string }>('SELECT rolname FROM pg_roles');
-  const policies = await client.query<{ text: string }>(
-    `SELECT concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) AS text
-       FROM pg_policy p
-       JOIN pg_class c ON c.oid = p.polrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1`,
+  const policies = await client.query<{ expressions: string[] }>(
+    `SELECT array_remove(ARRAY[qual, with_check], NULL) AS expressions FROM pg_policies WHERE schemaname = $1`,
     [schema],
   );
   const functions = await client.query<{ source: string }>(
@@ -56,12 +55,18 @@ async function readCatalogFacts(client: pg.ClientBase, schema: string): Promise<
       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
         AND p.prosrc LIKE '%current\\_setting%'`,
   );
+  // The settings a policy reads, found by the PostgreSQL parser as `init` finds them.
+  await loadPolicyParser();
+  const policySettings = policies.rows.flatMap((row) =>
+    row.expressions.flatMap((expression) => policyReads(expression).settings),
+  );
   return {
     relations: new Map(
       relations.rows.map((row) => [row.name, { kind: row.kind, columns: new Set(row.columns) }]),
     ),
     roles: new Set(roles.rows.map((row) => row.rolname)),
-    policyTexts: policies.rows.map((row) => row.text),
+    policySettings: [...new Set(policySettings)],
+    hasPolicies: policies.rows.length > 0,
     functionSources: functions.rows.map((row) => row.source),
   };
 }
@@ -126,7 +131,7 @@ function suggestion(name: string, candidates: Iterable<string>): string {
   return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
-/** Settings named by `current_setting('…')` calls in `texts`, each once. */
+/** Settings named by `current_setting('…')` calls in function bodies (of any language), each once. */
 function settingsRead(texts: readonly string[]): string[] {
   const settings = new Set<string>();
   for (const text of texts)
@@ -135,7 +140,7 @@ function settingsRead(texts: readonly string[]): string[] {
   return [...settings].sort();
 }
 
-function tableProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem[] {
+function tableProblems(config: GateConfig, facts: ComparedCatalog): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const reported = new Set<string>();
   const tables = [...facts.relations].filter(([, relation]) => ['r', 'p'].includes(relation.kind));
@@ -163,7 +168,7 @@ function tableProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem[]
   return problems;
 }
 
-function tenantKeyProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem[] {
+function tenantKeyProblems(config: GateConfig, facts: ComparedCatalog): ConfigProblem[] {
   const { tenantKey, tenantTable } = config.tenancy;
   const problems: ConfigProblem[] = [];
   const missing = config.tenancy.tenantTables.filter((table) => {
@@ -194,7 +199,7 @@ function tenantKeyProblems(config: GateConfig, facts: CatalogFacts): ConfigProbl
   return problems;
 }
 
-function roleProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem[] {
+function roleProblems(config: GateConfig, facts: ComparedCatalog): ConfigProblem[] {
   const { appRole } = config.tenancy;
   if (facts.roles.has(appRole)) return [];
   return [
@@ -210,14 +215,17 @@ function roleProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem[] 
  * calls. Not judged when the application states its tenant with its own statement (tenancy.tenantContext),
  * nor when the schema has no policy at all (the RLS checks fail that, by table).
  */
-function settingProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem[] {
+function settingProblems(config: GateConfig, facts: ComparedCatalog): ConfigProblem[] {
   const { tenantSetting, tenantContext } = config.tenancy;
-  if (tenantContext !== undefined || facts.policyTexts.length === 0) return [];
-  const mentions = (text: string): boolean => text.toLowerCase().includes(`'${tenantSetting.toLowerCase()}'`);
-  if (facts.policyTexts.some(mentions) || facts.functionSources.some(mentions)) return [];
+  if (tenantContext !== undefined || !facts.hasPolicies) return [];
+  // Setting names are case-insensitive in PostgreSQL.
+  const wanted = tenantSetting.toLowerCase();
+  if (facts.policySettings.some((setting) => setting.toLowerCase() === wanted)) return [];
+  // Read through a function: its body names the setting (a conservative match, never a false alarm).
+  if (facts.functionSources.some((source) => source.toLowerCase().includes(`'${wanted}'`))) return [];
   // What the policies name themselves; only when they name none, what the functions they may call read.
-  const named = settingsRead(facts.policyTexts);
-  const read = named.length > 0 ? named : settingsRead(facts.functionSources);
+  const read =
+    facts.policySettings.length > 0 ? [...facts.policySettings].sort() : settingsRead(facts.functionSources);
   return [
     {
       field: 'tenancy.tenantSetting',
@@ -236,7 +244,7 @@ function settingProblems(config: GateConfig, facts: CatalogFacts): ConfigProblem
  * setting no policy reads. One sentence each; an empty list when the config fits.
  */
 export async function configProblems(client: pg.ClientBase, config: GateConfig): Promise<ConfigProblem[]> {
-  const facts = await readCatalogFacts(client, config.schema);
+  const facts = await readComparedCatalog(client, config.schema);
   return [
     ...tableProblems(config, facts),
     ...tenantKeyProblems(config, facts),

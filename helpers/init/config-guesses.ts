@@ -1,5 +1,5 @@
 import type { CatalogFacts, PolicyFacts } from './catalog-facts.ts';
-import type { PolicyReads } from './policy-settings.ts';
+import type { PolicyReads } from '../policy/policy-reads.ts';
 
 /** One guessed value and where it came from, or what the team must fill in. */
 export type Guess<T> =

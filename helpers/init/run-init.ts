@@ -9,7 +9,7 @@ import { EmbeddedProvider } from '../providers/embedded-provider.ts';
 import { readCatalogFacts, type CatalogFacts } from './catalog-facts.ts';
 import { guessConfig, type ConfigGuesses } from './config-guesses.ts';
 import { findMigrations } from './migrations-directory.ts';
-import { policyReads } from './policy-settings.ts';
+import { policyReads } from '../policy/policy-reads.ts';
 import { renderGateConfig, todosOf } from './render-gate-config.ts';
 import { ENV_STAGING_EXAMPLE, VITEST_CONFIG, renderWorkflow } from './starter-files.ts';
 

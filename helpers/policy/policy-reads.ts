@@ -1,5 +1,5 @@
-import { nameParts, nodeField, nodeList, parseExpression, walk, type AstNode } from '../policy/policy-ast.ts';
-import { stringConstant } from '../policy/context-value.ts';
+import { nameParts, nodeField, nodeList, parseExpression, walk, type AstNode } from './policy-ast.ts';
+import { stringConstant } from './context-value.ts';
 
 /** What one policy expression reads from the session: settings, JSON claims of them, its columns. */
 export interface PolicyReads {
