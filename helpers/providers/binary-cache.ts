@@ -111,16 +111,34 @@ export async function ensureBinaryCache(options: BinaryCacheOptions): Promise<st
     const temp = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
       await copyInto(temp, sourceDir);
-      // An incomplete entry left by a killed copy of an older layout: replace it.
-      if (!(await isComplete(entry))) await fs.rm(entry, { recursive: true, force: true });
-      await fs.rename(temp, entry);
     } catch (error) {
       await fs.rm(temp, { recursive: true, force: true });
-      // Another run renamed its copy into place first: theirs is as good as ours.
-      if (await isComplete(entry)) return entry;
       throw error;
     }
-    return entry;
+    // Entries only ever appear complete (the marker is written before the rename), so an entry in
+    // the way that is not complete was left by a killed copy of an older layout. It is moved aside
+    // atomically and then deleted, never deleted in place: an in-place delete could race another
+    // run's fresh rename of a good entry.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await fs.rename(temp, entry);
+        return entry;
+      } catch (error) {
+        // Another run renamed its copy into place first: theirs is as good as ours.
+        if (await isComplete(entry)) {
+          await fs.rm(temp, { recursive: true, force: true });
+          return entry;
+        }
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt > 0 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) {
+          await fs.rm(temp, { recursive: true, force: true });
+          throw error;
+        }
+        const stale = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+        await fs.rename(entry, stale).catch(() => undefined);
+        await fs.rm(stale, { recursive: true, force: true });
+      }
+    }
   } catch (error) {
     if (error instanceof GateError) throw error;
     throw new GateError(
