@@ -3,10 +3,13 @@ import { listBackup } from '../helpers/run/database-backup.ts';
 import { defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import './setup/prepare-rehearsal.ts';
+import { rollbackCycle } from './support/rollback-cycle-run.ts';
 
 const run = inject('gateRun');
 const metadata = inject('runMetadata');
 const pool = await suitePool();
+// CE-27's cycle works on an isolated copy: it starts now and runs while CE-21 … CE-25 judge the source.
+void rollbackCycle();
 
 describe('CE-20 pre-migration environment validation', () => {
   test('database connection succeeds; its version and current state are documented', async ({ task }) => {

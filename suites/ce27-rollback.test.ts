@@ -1,8 +1,8 @@
-import { describe, expect, inject, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { compareSnapshots, type DatabaseSnapshot } from '../helpers/run/database-snapshot.ts';
 import { bookkeepingSchemaOf, bookkeepingTableNames } from '../helpers/migrations/migration-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
-import { runRollbackCycle, type CycleStep } from '../helpers/run/rollback-cycle.ts';
+import type { CycleStep } from '../helpers/run/rollback-cycle.ts';
 import {
   WELL_KNOWN_CHECK_IDS,
   defineCheck,
@@ -13,33 +13,12 @@ import {
 } from '../reports/check-meta.ts';
 import './support/database.ts';
 import './setup/prepare-rehearsal.ts';
-import { backupDirectory, gateSettings, migrationsDirectory } from './support/gate-settings.ts';
+import { gateSettings } from './support/gate-settings.ts';
+import { rollbackCycle } from './support/rollback-cycle-run.ts';
 
 const settings = gateSettings();
-const run = inject('gateRun');
-const rehearsal = inject('rehearsal');
-// A run that neither applied nor seeded left the source as its pre-migration backup holds it: the
-// cycle clones the run's restore. Otherwise it dumps the source now and restores that on the same server.
-const unchangedSinceBackup = run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run';
-const cycle = await runRollbackCycle({
-  sourceUrl: inject('databaseUrl'),
-  migrationsDirectory: migrationsDirectory(),
-  schema: settings.schema,
-  target: settings.migrations.rollbackTarget,
-  probe: settings.migrations.rollbackProbe,
-  backupDirectory: backupDirectory(),
-  label: `${run.project}_rollback_source`,
-  bookkeepingSchema: bookkeepingSchemaOf(settings.migrations),
-  rehearsal:
-    rehearsal.ok !== true
-      ? undefined
-      : {
-          serverUrl: rehearsal.value.serverUrl,
-          ...(unchangedSinceBackup && run.backup.ok === true
-            ? { template: { database: rehearsal.value.database, backup: run.backup.value } }
-            : {}),
-        },
-});
+// Started by CE-20 when the run includes it, so it has usually finished by now.
+const cycle = await rollbackCycle();
 
 /** The migrator's own bookkeeping changes with every rollback; only the data of the schema counts. */
 const BOOKKEEPING = new Set(bookkeepingTableNames(bookkeepingSchemaOf(settings.migrations)));
@@ -66,8 +45,12 @@ function valueOf<T>(step: CycleStep<T>, what: string, context: SkippableContext,
 describe(`CE-27 rollback cycle on an isolated copy (to ${cycle.target} and forward again)`, () => {
   test('rollback script runs without errors', ({ task, skip }) => {
     const check = defineCheck(task, { id: 'ce27.rollback.executed', ce: 'CE-27' });
-    const backup = valueOf(cycle.backup, 'backup of the source', { skip }, check);
-    check.measureAll({ source: backup.path, bytes: backup.bytes });
+    const source = valueOf(cycle.backup, 'backup of the source', { skip }, check);
+    check.measureAll(
+      source.kind === 'backup'
+        ? { source: source.path, bytes: source.bytes }
+        : { source: `TEMPLATE clone of the seeded database (${source.template})` },
+    );
     valueOf(cycle.before, 'isolated copy with the probe row', { skip }, check);
     const plan = valueOf(cycle.plan, 'rollback plan', { skip }, check);
     check.measureAll({

@@ -85,18 +85,6 @@ async function writableColumn(
   return result.rows[0]?.column ?? null;
 }
 
-/** CREATE DATABASE … TEMPLATE refuses while the template's last sessions are still closing: retry briefly. */
-async function cloneWhenFree(serverUrl: string, template: string, name: string): Promise<string> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await cloneOnServer(serverUrl, template, name);
-    } catch (error) {
-      if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 /**
  * CE-22 under load, on a throw-away server: clones the migrated, seeded database, rolls the clone back
  * to the rollback target (`migrations.rollbackTarget`, else the version before the last), then applies
@@ -114,7 +102,7 @@ export async function rehearseMigrationsUnderLoad(options: {
   const { config, log } = options;
   const serverUrl = withDatabase(options.url, 'postgres');
   const name = scratchName('mg_load');
-  const url = await cloneWhenFree(serverUrl, parseDatabaseUrl(options.url).database, name);
+  const url = await cloneOnServer(serverUrl, parseDatabaseUrl(options.url).database, name);
   try {
     const files = await loadMigrations(config.migrations.directory);
     const from = resolveRollbackTarget(

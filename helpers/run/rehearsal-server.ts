@@ -147,10 +147,20 @@ export async function restoreOnServer(
   return url;
 }
 
-/** `CREATE DATABASE name TEMPLATE template` (nobody may be connected to the template); returns its URL. */
+/**
+ * `CREATE DATABASE name TEMPLATE template`; returns its URL. Nobody may be connected to the template,
+ * and PostgreSQL refuses while its last sessions are still closing, so that refusal is retried briefly.
+ */
 export async function cloneOnServer(serverUrl: string, template: string, name: string): Promise<string> {
-  await onServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
-  return databaseUrlOn(serverUrl, name);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await onServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+      return databaseUrlOn(serverUrl, name);
+    } catch (error) {
+      if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Drops a clone once its check is done, so the server holds at most the restore and one clone. */

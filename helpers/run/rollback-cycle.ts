@@ -24,20 +24,27 @@ export interface RollbackCycleOptions {
   readonly bookkeepingSchema?: string | undefined;
   /**
    * The run's rehearsal server (see `rehearsal-server.ts`): the copy is made there instead of on a
-   * server of its own. With `template` (the source is still exactly what that backup holds, e.g. a
-   * staging run that applied nothing) the copy is a `TEMPLATE` clone of the run's restore, and no
-   * second backup is taken.
+   * server of its own. With `template`, a database on that server that holds exactly the source's
+   * state, the copy is a `TEMPLATE` clone of it and no backup is taken: the run's restore when the
+   * source is still what the pre-migration `backup` holds (a staging run that applied nothing), or a
+   * clone `local` made of its seeded database before the suites connected.
    */
   readonly rehearsal?:
     | {
         readonly serverUrl: string;
         readonly template?: {
           readonly database: string;
-          readonly backup: { readonly path: string; readonly bytes: number };
+          /** The backup the template was restored from, when it was. */
+          readonly backup?: { readonly path: string; readonly bytes: number };
         };
       }
     | undefined;
 }
+
+/** Where the isolated copy's data came from: a backup of the source, or a clone of a database holding it. */
+export type CycleSource =
+  | { readonly kind: 'backup'; readonly path: string; readonly bytes: number }
+  | { readonly kind: 'clone'; readonly template: string };
 
 /** A step of the cycle: what it produced, why it failed, or why it was not run. */
 export type CycleStep<T> =
@@ -64,7 +71,7 @@ export interface RollbackCyclePlan {
 export interface RollbackCycleRecord {
   /** The target as configured, or the default (`none` when there is one migration). */
   readonly target: string;
-  readonly backup: CycleStep<{ readonly path: string; readonly bytes: number }>;
+  readonly backup: CycleStep<CycleSource>;
   /** Mirror after the probe row was written: what the rollback must preserve. */
   readonly before: CycleStep<DatabaseSnapshot>;
   readonly plan: CycleStep<RollbackCyclePlan>;
@@ -148,10 +155,11 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
   const target = await resolveTarget(options);
   const rehearsal = options.rehearsal;
   const template = rehearsal?.template;
-  const backup = await attempt(async () => {
-    if (template !== undefined) return template.backup;
+  const backup = await attempt(async (): Promise<CycleSource> => {
+    if (template?.backup !== undefined) return { kind: 'backup', ...template.backup };
+    if (template !== undefined) return { kind: 'clone', template: template.database };
     const file = await createBackup(options.sourceUrl, options.backupDirectory, options.label);
-    return { path: file.path, bytes: file.bytes };
+    return { kind: 'backup', path: file.path, bytes: file.bytes };
   });
   let record: Omit<RollbackCycleRecord, 'backup' | 'target'> = {
     before: notReached,
@@ -162,16 +170,20 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
     afterReapply: notReached,
   };
   if (backup.ok !== true) return { target, backup, ...record };
-  const backupFile = backup.value.path;
+  const copySource = backup.value;
   const onCopy = async (work: (mirror: { readonly url: string }) => Promise<void>): Promise<void> => {
     if (rehearsal === undefined) {
-      await rehearseRestore(backupFile, options.sourceUrl, work);
+      if (copySource.kind !== 'backup') throw new Error('a clone needs the rehearsal server it is on');
+      await rehearseRestore(copySource.path, options.sourceUrl, work);
       return;
     }
+    const on = { serverUrl: rehearsal.serverUrl, sourceUrl: options.sourceUrl };
     const source =
-      template === undefined
-        ? { serverUrl: rehearsal.serverUrl, sourceUrl: options.sourceUrl, backupFile }
-        : { serverUrl: rehearsal.serverUrl, sourceUrl: options.sourceUrl, template: template.database };
+      template !== undefined
+        ? { ...on, template: template.database }
+        : copySource.kind === 'backup'
+          ? { ...on, backupFile: copySource.path }
+          : { ...on, template: copySource.template };
     await withRehearsalCopy(source, 'ce27_cycle', work);
   };
   const restore = await attempt(() =>

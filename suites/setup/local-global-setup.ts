@@ -11,6 +11,8 @@ import { seedFixtures } from '../../fixtures/seed-fixtures.ts';
 import { seedConfiguredVolume } from '../../fixtures/volume-seed.ts';
 import { loadRunConfig } from './run-config.ts';
 import { provideMigrationLoad } from './migration-load-step.ts';
+import { provideSeededTemplate } from './seeded-template.ts';
+import { REHEARSAL_URL_VARIABLE } from '../../helpers/run/rehearsal-server.ts';
 
 const log = progressLog('migration-gate local');
 
@@ -44,6 +46,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A server that does not start is one sentence and exit 1, not a stack.
   const database = await exitOnGateError('migration-gate local', () => provider.start());
   let stopRehearsal: () => Promise<void>;
+  let dropSeededTemplate: () => Promise<void> = async () => undefined;
+  const rehearsesOnOwnServer =
+    database.provider !== 'url' && (process.env[REHEARSAL_URL_VARIABLE] ?? '').trim() === '';
   try {
     stopRehearsal = await prepareGateRun({
       project,
@@ -53,7 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       log,
       // The server is the run's own and thrown away after: the rehearsal restores there too, so a
       // `local` run starts one server instead of two.
-      ...(database.provider === 'url' ? {} : { rehearsalUrl: database.url }),
+      ...(rehearsesOnOwnServer ? { rehearsalUrl: database.url } : {}),
       // A throw-away database: committed fixture tenants give every suite real rows to read.
       // CE-26 volume (config.performance.volume) on top of the fixtures; the fixture counts are what CE-22 judges.
       seed: async (url) => {
@@ -65,12 +70,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     provideBackupRetention(project, retention);
     // CE-22 under load and the CE-26 baseline: the pending migrations again, on a seeded clone.
     await provideMigrationLoad(project, database.url, config, log);
+    // CE-27 clones the seeded state on the run's own server when its rehearsal is there (no dump).
+    if (rehearsesOnOwnServer) dropSeededTemplate = await provideSeededTemplate(project, database.url, log);
+    else project.provide('seededTemplate', null);
   } catch (error) {
     await database.stop();
     throw error;
   }
   return async () => {
     await stopRehearsal();
+    await dropSeededTemplate();
     await database.stop();
   };
 }

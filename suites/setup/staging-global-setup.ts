@@ -11,6 +11,7 @@ import { provideBackupRetention } from '../../helpers/run/provide-backup-retenti
 import { backupDirectory } from '../support/gate-settings.ts';
 import { prepareGateRun } from './prepare-gate-run.ts';
 import { loadRunConfig } from './run-config.ts';
+import './seeded-template.ts';
 
 const log = progressLog('migration-gate staging');
 
@@ -50,6 +51,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     log,
   });
   provideBackupRetention(project, retention);
+  // CE-27 copies staging from its backup (or the run's restore), never from a clone of the source.
+  project.provide('seededTemplate', null);
   // The rehearsal server (the backup restored once, cloned for CE-21 and CE-27) goes when the run ends.
   return stopRehearsal;
 }
