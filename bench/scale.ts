@@ -56,6 +56,31 @@ async function databaseSize(url: string): Promise<number> {
   }
 }
 
+/** The largest table by heap size: the issue's "a table over 2 GB" is judged on it. */
+async function largestTable(
+  url: string,
+): Promise<{ name: string; heapBytes: number; totalBytes: number; rows: number }> {
+  const client = await connectClient(url);
+  try {
+    const result = await client.query<{ name: string; heap: string; total: string; rows: string }>(
+      `SELECT c.oid::regclass::text AS name, pg_relation_size(c.oid)::text AS heap,
+              pg_total_relation_size(c.oid)::text AS total, c.reltuples::bigint::text AS rows
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        ORDER BY pg_relation_size(c.oid) DESC LIMIT 1`,
+    );
+    const row = result.rows[0];
+    return {
+      name: row?.name ?? 'none',
+      heapBytes: Number(row?.heap ?? 0),
+      totalBytes: Number(row?.total ?? 0),
+      rows: Number(row?.rows ?? 0),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -198,6 +223,7 @@ export async function runScaleBench(argv: readonly string[]): Promise<number> {
       const buildStarted = performance.now();
       const size = await build(db.url, targetBytes);
       log(`built in ${seconds(performance.now() - buildStarted)}: pg_database_size ${mb(size)}`);
+      const largest = await largestTable(db.url);
       const dumpFile = path.join(workDir, 'bench.dump');
       const dumpMs = await timedTool('pg_dump', ['--no-password', '-Fc', `--file=${dumpFile}`], db.url);
       const dumpBytes = (await fs.stat(dumpFile)).size;
@@ -214,6 +240,7 @@ export async function runScaleBench(argv: readonly string[]): Promise<number> {
       const toolsMs = dumpMs + restoreMs;
       const lines = [
         `database: ${mb(size)} (pg_database_size), dump ${mb(dumpBytes)}`,
+        `largest table: ${largest.name}, ${largest.rows} rows, heap ${mb(largest.heapBytes)}, with indexes and TOAST ${mb(largest.totalBytes)}`,
         `pg_dump -Fc: ${seconds(dumpMs)}; pg_restore: ${seconds(restoreMs)}; together ${seconds(toolsMs)}`,
         `staging gate: ${seconds(gate.wallMs)} wall, exit ${gate.exitCode}, verdict ${gate.verdict}`,
         `ratio gate / (pg_dump + pg_restore): ${(gate.wallMs / toolsMs).toFixed(2)}`,

@@ -1,5 +1,5 @@
 import { describe, expect, inject, test } from 'vitest';
-import { seedVolume } from '../../fixtures/volume-seed.ts';
+import { insertVolume, seedVolume } from '../../fixtures/volume-seed.ts';
 import { scanOrphans } from '../../helpers/scans/fk-orphans.ts';
 import { discoverForeignKeys } from '../../helpers/catalog/foreign-keys.ts';
 import { connectClient } from '../../helpers/db/database-connection.ts';
@@ -99,6 +99,44 @@ describe('volume seeding', () => {
     expect(result.inserted['cards']).toBe(1000);
     expect(result.inserted['boards']).toBe(40);
     expect(await orphansOf(db.url, 'public')).toEqual([]);
+  });
+  test('a large table inserted in concurrent chunks gets exactly the rows one statement inserts', async () => {
+    const options = {
+      schema: gateConfig.schema,
+      tenantKey: gateConfig.tenancy.tenantKey,
+      tenantTable: gateConfig.tenancy.tenantTable,
+      tenants: 4,
+      largestTableRows: 100_001,
+    };
+    await using chunked = await createScratchDatabase(adminUrl, { template: inject('templateDatabase') });
+    await using single = await createScratchDatabase(adminUrl, { template: inject('templateDatabase') });
+    const result = await seedVolume(chunked.url, options);
+    const client = await connectClient(single.url);
+    try {
+      // Without the chunk callback every table is one statement in this transaction.
+      await client.query('BEGIN');
+      await insertVolume(client, options);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    // The generated keys, the tenants and the parents referenced: identical sets on both.
+    const digest = async (url: string): Promise<unknown> => {
+      const reader = await connectClient(url);
+      try {
+        const rows = await reader.query(
+          `SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids,
+                  sum(hashtext(id::text || ':' || tenant_id::text || ':' || analysis_id::text))::text AS keys
+             FROM ${result.largestTable ?? 'missing'}`,
+        );
+        return rows.rows[0];
+      } finally {
+        await reader.end();
+      }
+    };
+    expect(result.inserted[result.largestTable ?? '']).toBe(100_001);
+    expect(await digest(chunked.url)).toEqual(await digest(single.url));
+    expect(await orphansOf(chunked.url, gateConfig.schema)).toEqual([]);
   });
 });
 
