@@ -84,14 +84,26 @@ async function largestTable(
 const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-/** Resident memory (kB) of a process and its descendants, from /proc; 0 for one already gone. */
-async function treeRssKb(pid: number): Promise<number> {
-  let total = 0;
+/** Resident memory (kB) of a process tree by kind: the gate's Node processes, its client tools, its own database server. */
+interface TreeRss {
+  readonly node: number;
+  readonly tools: number;
+  readonly server: number;
+}
+
+async function treeRssKb(pid: number): Promise<TreeRss> {
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const own = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? '';
+  // The embedded rehearsal server's processes share its buffers: their RSS is the database's, not the gate's.
+  const kind: keyof TreeRss = name === 'node' ? 'node' : name.startsWith('pg_') ? 'tools' : 'server';
+  const total = { node: 0, tools: 0, server: 0, [kind]: own };
   const children = await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   for (const child of children.split(/\s+/).filter((entry) => entry !== '')) {
-    total += await treeRssKb(Number(child));
+    const below = await treeRssKb(Number(child));
+    total.node += below.node;
+    total.tools += below.tools;
+    total.server += below.server;
   }
   return total;
 }
@@ -101,8 +113,8 @@ interface GateRun {
   readonly wallMs: number;
   /** VmHWM of the Vitest main process (where globalSetup fingerprints, dumps and restores). */
   readonly mainPeakKb: number;
-  /** Highest sampled sum of VmRSS over the main process and its workers. */
-  readonly treePeakKb: number;
+  /** Highest sampled sums of VmRSS over the gate's Node processes (main and workers), its pg_dump / pg_restore, and its embedded server. */
+  readonly treePeakKb: TreeRss;
   readonly verdict: string;
 }
 
@@ -118,7 +130,7 @@ async function runStagingGate(databaseUrl: string, backupDir: string): Promise<G
   );
   let verdict = 'no verdict printed';
   let mainPeakKb = 0;
-  let treePeakKb = 0;
+  const treePeakKb = { node: 0, tools: 0, server: 0 };
   child.stdout.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     process.stdout.write(text);
@@ -135,7 +147,9 @@ async function runStagingGate(databaseUrl: string, backupDir: string): Promise<G
       })
       .catch(() => undefined);
     void treeRssKb(pid).then((kb) => {
-      treePeakKb = Math.max(treePeakKb, kb);
+      treePeakKb.node = Math.max(treePeakKb.node, kb.node);
+      treePeakKb.tools = Math.max(treePeakKb.tools, kb.tools);
+      treePeakKb.server = Math.max(treePeakKb.server, kb.server);
     });
   }, 200);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
@@ -244,7 +258,7 @@ export async function runScaleBench(argv: readonly string[]): Promise<number> {
         `pg_dump -Fc: ${seconds(dumpMs)}; pg_restore: ${seconds(restoreMs)}; together ${seconds(toolsMs)}`,
         `staging gate: ${seconds(gate.wallMs)} wall, exit ${gate.exitCode}, verdict ${gate.verdict}`,
         `ratio gate / (pg_dump + pg_restore): ${(gate.wallMs / toolsMs).toFixed(2)}`,
-        `gate peak RSS: main process ${mb(gate.mainPeakKb * 1024)} (VmHWM), process tree ${mb(gate.treePeakKb * 1024)} (sampled)`,
+        `gate peak RSS: main process ${mb(gate.mainPeakKb * 1024)} (VmHWM); sampled sums: Node processes ${mb(gate.treePeakKb.node * 1024)}, pg_dump/pg_restore ${mb(gate.treePeakKb.tools * 1024)}, its embedded rehearsal server ${mb(gate.treePeakKb.server * 1024)}`,
         `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} RAM`,
       ];
       for (const line of lines) log(line);

@@ -71,6 +71,48 @@ describe('database fingerprint', () => {
     }
   });
 
+  test.each([
+    // hash_record_extended: every column type has an extended hash.
+    [
+      'a table of hashable types',
+      'id int, note text, at timestamptz, tags text[]',
+      `(1, 'a', now(), '{x}')`,
+      `note = 'b'`,
+    ],
+    // json and point have no hash function: the row's text form is hashed.
+    [
+      'a table with json and point columns',
+      'id int, doc json, spot point',
+      `(1, '{"a": 1}', '(1,2)')`,
+      `doc = '{"a": 2}'`,
+    ],
+    // A case-insensitive collation hashes 'A' like 'a': the text form tells them apart.
+    [
+      'a column with a nondeterministic collation',
+      'id int, name text COLLATE mg_ci',
+      `(1, 'A')`,
+      `name = 'a'`,
+    ],
+    // A column named t is not the row: the whole row is hashed.
+    ['a column named t', 't text, other text', `('same', 'a')`, `other = 'b'`],
+  ])('notices a changed value in %s', async (_what, columns, row, change) => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      await client.query(
+        `CREATE COLLATION mg_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+      );
+      await client.query(`CREATE TABLE probe (${columns}); INSERT INTO probe VALUES ${row}`);
+      const before = await takeSnapshot(client);
+      expect(compareSnapshots(before, await takeSnapshot(client)).tables).toEqual([]);
+      await client.query(`UPDATE probe SET ${change}`);
+      const difference = compareSnapshots(before, await takeSnapshot(client));
+      expect(difference.tables.map((t) => t.table)).toEqual(['public.probe']);
+    } finally {
+      await client.end();
+    }
+  });
+
   test('without checksums counts rows only, and compares by count', async () => {
     await using db = await createScratchDatabase(adminUrl);
     const client = await connectClient(db.url);

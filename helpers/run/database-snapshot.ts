@@ -53,18 +53,66 @@ export interface SnapshotOptions {
 }
 
 /**
- * The per-table fingerprint: one streaming pass, constant memory, no sort. Every row's text form is
- * hashed to 64 bits (`hashtextextended`); the table's checksum is the sum and the XOR of those hashes
- * — order-independent aggregates, so neither physical row order nor collation matters, and the sum
- * (unlike XOR alone) still tells two equal rows from two other equal rows. PostgreSQL 14+ (bit_xor).
- * Rendering `t::text` is most of the cost; on 1 M rows it is ~2.7× faster than the former sorted md5.
+ * The per-table fingerprint: one streaming pass, constant memory, no sort. Every row is hashed to 64
+ * bits and the table's checksum is the sum and the XOR of those hashes — order-independent aggregates,
+ * so neither physical row order nor collation matters, and the sum (unlike XOR alone) still tells two
+ * equal rows from two other equal rows. PostgreSQL 14+ (bit_xor, hash_record_extended).
+ *
+ * A row is hashed with its columns' own hash functions (`hash_record_extended`) when every column
+ * type is one of {@link RECORD_HASHABLE_TYPES} (arrays of them too) with a deterministic collation:
+ * ~4.5× faster than rendering the row as text, because nothing is rendered. Values equal under their
+ * type's equality hash alike (numeric 1.0 and 1.00, float8 0 and -0). Any other table — a json, xml or
+ * geometric column, a domain, an extension type, a case-insensitive collation — is hashed from its text
+ * form (`hashtextextended((t.*)::text)`), which tells every rendering apart. The choice follows from the
+ * column types alone, so two snapshots of the same table always hash it the same way. `t.*`, not
+ * `t`: in a table with a column named `t`, a bare `t` is that column, not the row.
  */
-const TABLE_FINGERPRINT_SQL = (name: string): string =>
+const TABLE_FINGERPRINT_SQL = (name: string, recordHash: boolean): string =>
   `SELECT count(*)::text AS rows,
           coalesce(sum(h.hash::numeric), 0)::text || ':' || coalesce(bit_xor(h.hash), 0)::text AS checksum
-     FROM ${name} AS t, LATERAL (SELECT hashtextextended(t::text, 0) AS hash) AS h`;
+     FROM ${name} AS t, LATERAL (SELECT ${recordHash ? 'hash_record_extended(t.*, 0)' : 'hashtextextended((t.*)::text, 0)'} AS hash) AS h`;
 
-const TABLE_COUNT_SQL = (name: string): string =>
+/** Built-in types whose default hash opclass has an extended (seeded, 64-bit) hash function. */
+const RECORD_HASHABLE_TYPES = [
+  'smallint',
+  'integer',
+  'bigint',
+  'numeric',
+  'real',
+  'double precision',
+  'boolean',
+  'text',
+  'character varying',
+  'character',
+  'name',
+  '"char"',
+  'uuid',
+  'bytea',
+  'jsonb',
+  'date',
+  'time without time zone',
+  'time with time zone',
+  'timestamp without time zone',
+  'timestamp with time zone',
+  'interval',
+  'inet',
+  'cidr',
+  'macaddr',
+  'macaddr8',
+  'oid',
+] as const;
+
+/** Whether every live column of `c` (arrays by their element) can be hashed by hash_record_extended. */
+const RECORD_HASHABLE_SQL = `NOT EXISTS (
+  SELECT 1 FROM pg_attribute a
+    JOIN pg_type ty ON ty.oid = a.atttypid
+    JOIN pg_type el ON el.oid = CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN ty.typelem ELSE ty.oid END
+    LEFT JOIN pg_collation co ON co.oid = a.attcollation
+   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     AND (NOT (el.typtype = 'e' OR format_type(el.oid, NULL) = ANY ($1::text[]))
+          OR coalesce(NOT co.collisdeterministic, false)))`;
+
+const TABLE_COUNT_SQL = (name: string, _recordHash: boolean): string =>
   `SELECT count(*)::text AS rows, '' AS checksum FROM ${name}`;
 
 const DEFAULT_LARGE_TABLE_ROWS = 100_000;
@@ -80,11 +128,18 @@ export async function takeSnapshot(
   schema = 'public',
   options: SnapshotOptions = {},
 ): Promise<DatabaseSnapshot> {
-  const tables = await client.query<{ schema: string; table: string; estimate: number }>(
-    `SELECT n.nspname AS schema, c.relname AS table, c.reltuples::float8 AS estimate
+  const tables = await client.query<{
+    schema: string;
+    table: string;
+    estimate: number;
+    record_hash: boolean;
+  }>(
+    `SELECT n.nspname AS schema, c.relname AS table, c.reltuples::float8 AS estimate,
+            ${RECORD_HASHABLE_SQL} AS record_hash
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMAS}
       ORDER BY 1, 2`,
+    [RECORD_HASHABLE_TYPES],
   );
   const fingerprints: TableFingerprint[] = [];
   const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
@@ -99,10 +154,10 @@ export async function takeSnapshot(
     if (estimate < 0) unknown += 1;
     else rows += estimate;
   }
-  for (const [index, { schema, table, estimate }] of tables.rows.entries()) {
+  for (const [index, { schema, table, estimate, record_hash: recordHash }] of tables.rows.entries()) {
     const started = performance.now();
     const result = await client.query<{ rows: string; checksum: string }>(
-      tableSql(qualifiedName(schema, table)),
+      tableSql(qualifiedName(schema, table), recordHash),
     );
     const row = result.rows[0];
     if (options.onLargeTable !== undefined && estimate >= largeTableRows) {

@@ -152,14 +152,46 @@ export async function restoreOnServer(
  * and PostgreSQL refuses while its last sessions are still closing, so that refusal is retried briefly.
  */
 export async function cloneOnServer(serverUrl: string, template: string, name: string): Promise<string> {
+  const strategy = await cloneStrategy(serverUrl, template);
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await onServer(serverUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+      await onServer(
+        serverUrl,
+        `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}${strategy === undefined ? '' : ` STRATEGY ${strategy}`}`,
+      );
       return databaseUrlOn(serverUrl, name);
     } catch (error) {
       if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+}
+
+/** From this size a template is copied file by file rather than through the WAL. */
+const FILE_COPY_FROM_BYTES = 64 * 1024 ** 2;
+
+/**
+ * PostgreSQL 15 copies a template block by block through the WAL by default, which writes it twice;
+ * for a large one `STRATEGY FILE_COPY` (a checkpoint, then a file copy) is faster: 0.29–0.64 s against
+ * 0.71–0.97 s at 223 MB here, and the gap grows with the size. Older servers have no choice to make.
+ */
+async function cloneStrategy(serverUrl: string, template: string): Promise<'FILE_COPY' | undefined> {
+  const client = await connectClient(serverUrl);
+  try {
+    // A size the role may not read (no CONNECT on the template) leaves the server's default.
+    const result = await client.query<{ version: number; bytes: string | null }>(
+      `SELECT current_setting('server_version_num')::int AS version,
+              (SELECT pg_database_size(oid)::text FROM pg_database WHERE datname = $1) AS bytes`,
+      [template],
+    );
+    const row = result.rows[0];
+    return row !== undefined && row.version >= 150_000 && Number(row.bytes ?? 0) >= FILE_COPY_FROM_BYTES
+      ? 'FILE_COPY'
+      : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end();
   }
 }
 

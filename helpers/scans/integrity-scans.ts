@@ -16,11 +16,13 @@ async function scan(
   sampleColumns: readonly string[],
   params: readonly unknown[],
   sampleLimit: number,
+  /** A cheaper one-pass count of the same rows (scanned, count) than the FILTER over `where`. */
+  countSql?: string,
 ): Promise<IntegrityScan> {
   // One pass counts both the rows read and the rows that break the property (constant memory); the
   // samples are a second, LIMITed read, made only when there is something to show.
   const counted = await client.query<{ scanned: string; count: string }>(
-    `SELECT count(*) AS scanned, count(*) FILTER (WHERE ${where}) AS count FROM ${from}`,
+    countSql ?? `SELECT count(*) AS scanned, count(*) FILTER (WHERE ${where}) AS count FROM ${from}`,
     [...params],
   );
   const scanned = Number(counted.rows[0]?.scanned ?? 0);
@@ -125,6 +127,18 @@ export function scanLinkage(
   const missing = `NOT EXISTS (SELECT 1 FROM ${qualifiedName(schema, linkage.referencedTable)} p
                                WHERE p.${quoteIdent(linkage.referencedColumn)} = ${column}${sameTenant})`;
   const where = linkage.required ? `${column} IS NULL OR ${missing}` : `${column} IS NOT NULL AND ${missing}`;
+  // The count joins the table to the parents' distinct keys, so each row meets at most one and the
+  // planner hashes them: one pass. A NOT EXISTS inside count(*) FILTER is a subplan per row instead
+  // (19 s against ~1 s per 17 M rows); the samples, a LIMITed read, keep it.
+  const tenant = linkage.tenantColumn === undefined ? undefined : quoteIdent(linkage.tenantColumn);
+  const parents = `SELECT DISTINCT p.${quoteIdent(linkage.referencedColumn)} AS k${tenant === undefined ? '' : `, p.${tenant} AS tk`}
+                     FROM ${qualifiedName(schema, linkage.referencedTable)} p`;
+  const on = `p.k = ${column}${tenant === undefined ? '' : ` AND p.tk = t.${tenant}`}`;
+  const broken = linkage.required
+    ? `${column} IS NULL OR p.k IS NULL`
+    : `${column} IS NOT NULL AND p.k IS NULL`;
+  const countSql = `SELECT count(*) AS scanned, count(*) FILTER (WHERE ${broken}) AS count
+                      FROM ${qualifiedName(schema, linkage.table)} t LEFT JOIN (${parents}) p ON ${on}`;
   return scan(
     client,
     `${qualifiedName(schema, linkage.table)} t`,
@@ -132,5 +146,6 @@ export function scanLinkage(
     [...keyColumns, linkage.column].map((key) => `t.${quoteIdent(key)}`),
     [],
     sampleLimit,
+    countSql,
   );
 }

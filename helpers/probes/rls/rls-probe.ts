@@ -80,6 +80,8 @@ export class RlsProbe {
   readonly #client: pg.ClientBase;
   readonly #settings: TenantContextSettings;
   #savepoints = 0;
+  /** Tenant column types by `schema.table.column`, looked up once per probe connection. */
+  readonly #columnTypes = new Map<string, string>();
 
   constructor(client: pg.ClientBase, settings: TenantContextSettings) {
     this.#client = client;
@@ -144,8 +146,8 @@ export class RlsProbe {
     tenantId: string,
   ): Promise<readonly string[]> {
     const result = await this.#client.query<{ digest: string }>(
-      `SELECT md5(t::text) AS digest FROM ${qualifiedName(schema, table)} AS t
-        WHERE t.${quoteIdent(tenantColumn)}::text = $1 ORDER BY 1`,
+      `SELECT md5((t.*)::text) AS digest FROM ${qualifiedName(schema, table)} AS t
+        WHERE ${await this.#tenantIs(schema, table, tenantColumn)} ORDER BY 1`,
       [tenantId],
     );
     return result.rows.map((row) => row.digest);
@@ -159,10 +161,31 @@ export class RlsProbe {
     tenantId: string,
   ): Promise<RowsFingerprint> {
     const result = await this.#client.query<{ rows: number; checksum: string }>(
-      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS checksum
-         FROM ${qualifiedName(schema, table)} AS t WHERE t.${quoteIdent(tenantColumn)}::text = $1`,
+      `SELECT count(*)::int AS rows, md5(coalesce(string_agg((t.*)::text, E'\\n' ORDER BY (t.*)::text), '')) AS checksum
+         FROM ${qualifiedName(schema, table)} AS t WHERE ${await this.#tenantIs(schema, table, tenantColumn)}`,
       [tenantId],
     );
     return { rows: result.rows[0]?.rows ?? 0, checksum: result.rows[0]?.checksum ?? '' };
+  }
+
+  /**
+   * `t.<tenantColumn> = $1::<its type>`: compared in the column's own type, so the tenant-key index
+   * finds the tenant's rows (`::text = $1` would read the whole table on every probe).
+   */
+  async #tenantIs(schema: string, table: string, tenantColumn: string): Promise<string> {
+    const key = `${qualifiedName(schema, table)}.${quoteIdent(tenantColumn)}`;
+    let type = this.#columnTypes.get(key);
+    if (type === undefined) {
+      const result = await this.#client.query<{ type: string }>(
+        `SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
+          WHERE a.attrelid = $1::regclass AND a.attname = $2 AND NOT a.attisdropped`,
+        [qualifiedName(schema, table), tenantColumn],
+      );
+      type = result.rows[0]?.type ?? 'text';
+      this.#columnTypes.set(key, type);
+    }
+    return type === 'text'
+      ? `t.${quoteIdent(tenantColumn)}::text = $1`
+      : `t.${quoteIdent(tenantColumn)} = $1::${type}`;
   }
 }
