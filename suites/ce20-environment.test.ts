@@ -4,12 +4,15 @@ import { defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import './setup/prepare-rehearsal.ts';
 import { rollbackCycle } from './support/rollback-cycle-run.ts';
+import { postMigrationBackup, postMigrationBackupNeeded } from './support/post-migration-backup.ts';
 
 const run = inject('gateRun');
 const metadata = inject('runMetadata');
 const pool = await suitePool();
-// CE-27's cycle works on an isolated copy: it starts now and runs while CE-21 … CE-25 judge the source.
+// CE-27's cycle works on an isolated copy and CE-22's post-migration pg_dump only reads: both start
+// now and run while CE-21 … CE-25 judge the source.
 void rollbackCycle();
+if (postMigrationBackupNeeded()) void postMigrationBackup();
 
 describe('CE-20 pre-migration environment validation', () => {
   test('database connection succeeds; its version and current state are documented', async ({ task }) => {

@@ -1,5 +1,4 @@
 import { describe, expect, inject, test } from 'vitest';
-import { createBackup } from '../helpers/run/database-backup.ts';
 import { loadMigrations } from '../helpers/migrations/migration-files.ts';
 import {
   HISTORY_TABLE,
@@ -11,7 +10,8 @@ import {
 import { formatMs } from '../helpers/migrations/migrator.ts';
 import { WELL_KNOWN_CHECK_IDS, defineCheck, defineWellKnownCheck } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
-import { backupDirectory, gateSettings, migrationsDirectory } from './support/gate-settings.ts';
+import { gateSettings, migrationsDirectory } from './support/gate-settings.ts';
+import { postMigrationBackup, postMigrationBackupNeeded } from './support/post-migration-backup.ts';
 
 const run = inject('gateRun');
 const pool = await suitePool();
@@ -121,7 +121,7 @@ describe('CE-22 migration execution', () => {
 
   test('post-migration backup created', async ({ task }) => {
     const check = defineCheck(task, { id: 'ce22.backup.post-migration', ce: 'CE-22' });
-    if (run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run' && run.backup.ok === true) {
+    if (!postMigrationBackupNeeded() && run.backup.ok === true) {
       // Nothing was applied or seeded: the pre-migration backup already holds the post-migration
       // state, and a second pg_dump of the same database would prove nothing more.
       const backup = run.backup.value;
@@ -134,11 +134,8 @@ describe('CE-22 migration execution', () => {
       expect(backup.bytes).toBeGreaterThan(0);
       return;
     }
-    const backup = await createBackup(
-      inject('databaseUrl'),
-      backupDirectory(),
-      `${run.project}_post_migration`,
-    );
+    // Started by CE-20 when the run includes it (a pg_dump only reads).
+    const backup = await postMigrationBackup();
     check.measureAll({ path: backup.path, bytes: backup.bytes, durationMs: Math.round(backup.durationMs) });
     expect(backup.bytes).toBeGreaterThan(0);
   });

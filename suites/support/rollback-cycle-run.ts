@@ -4,9 +4,8 @@ import { runRollbackCycle, type RollbackCycleRecord } from '../../helpers/run/ro
 import '../setup/prepare-rehearsal.ts';
 import '../setup/seeded-template.ts';
 import './database.ts';
+import { backgroundStep } from './background-step.ts';
 import { backupDirectory, gateSettings, migrationsDirectory } from './gate-settings.ts';
-
-let started: Promise<RollbackCycleRecord> | undefined;
 
 /** Which database the cycle's isolated copy is cloned from, when no backup of the source is needed. */
 function templateOf():
@@ -43,21 +42,17 @@ function startCycle(): Promise<RollbackCycleRecord> {
   });
 }
 
+const cycle = backgroundStep(startCycle);
+
 /**
- * The run's CE-27 rollback cycle, started once per worker: the gate's suites share their module
- * cache (`isolate: false`), so CE-20 starts it and it runs on its isolated copy while CE-21 … CE-25
- * judge the source; CE-27 reads the same record. Started here on first use in any other case.
+ * The run's CE-27 rollback cycle (see {@link backgroundStep}): CE-20 starts it and it runs on its
+ * isolated copy while CE-21 … CE-25 judge the source; CE-27 reads the same record.
  */
 export function rollbackCycle(): Promise<RollbackCycleRecord> {
-  if (started === undefined) {
-    started = startCycle();
-    // Awaited by CE-27; until then a failure must not surface as an unhandled rejection.
-    started.catch(() => undefined);
-  }
-  return started;
+  return cycle.result();
 }
 
 /** Waits for a cycle already under way (CE-26 times queries on a quiet server); never starts one. */
-export async function rollbackCycleSettled(): Promise<void> {
-  await started?.catch(() => undefined);
+export function rollbackCycleSettled(): Promise<void> {
+  return cycle.settled();
 }

@@ -105,7 +105,7 @@ describe('volume seeding', () => {
       schema: gateConfig.schema,
       tenantKey: gateConfig.tenancy.tenantKey,
       tenantTable: gateConfig.tenancy.tenantTable,
-      tenants: 4,
+      tenants: 50,
       largestTableRows: 100_001,
     };
     await using chunked = await createScratchDatabase(adminUrl, { template: inject('templateDatabase') });
