@@ -15,6 +15,9 @@ const gateProject = {
 
 export default defineConfig({
   test: {
+    // Transformed modules cached on disk (node_modules/.experimental-vitest-cache): every nested gate
+    // run in `npm test` is a new Vitest instance that would transform the same files again.
+    experimental: { fsModuleCache: true },
     // The evidence reporter writes reports/out/… and the verdict for the `local` and `staging` projects.
     // MIGRATION_GATE_JUNIT=path also writes JUnit XML (CI test-report UIs).
     reporters: ['default', './reports/gate-reporter.ts', ...junitReporters()],

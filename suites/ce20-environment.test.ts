@@ -4,6 +4,7 @@ import { defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import './setup/prepare-rehearsal.ts';
 import { rollbackCycle } from './support/rollback-cycle-run.ts';
+import { restoredBackup } from './support/restored-backup.ts';
 import { postMigrationBackup, postMigrationBackupNeeded } from './support/post-migration-backup.ts';
 
 const run = inject('gateRun');
@@ -13,6 +14,8 @@ const pool = await suitePool();
 // now and run while CE-21 … CE-25 judge the source.
 void rollbackCycle();
 if (postMigrationBackupNeeded()) void postMigrationBackup();
+// The restore rehearsal, which the backup check below awaits (a fresh database has nothing to restore).
+if (run.preflight.tables.length > 0 && run.backup.ok === true) void restoredBackup();
 
 describe('CE-20 pre-migration environment validation', () => {
   test('database connection succeeds; its version and current state are documented', async ({ task }) => {
@@ -114,8 +117,9 @@ describe('CE-20 pre-migration environment validation', () => {
       skip('the database had no tables before the run, so there is nothing to restore');
       return;
     }
-    // Restored once in setup on the run's rehearsal server (CE-21 and CE-27 clone that restore).
-    const rehearsal = inject('rehearsal');
+    // Restored once on the run's rehearsal server, started when this file loaded (CE-21 and CE-27
+    // clone that restore).
+    const rehearsal = await restoredBackup();
     if (rehearsal.ok !== true) {
       check.measure('error', rehearsal.ok === false ? rehearsal.error : rehearsal.reason);
       expect.fail(rehearsal.ok === false ? rehearsal.error : rehearsal.reason);

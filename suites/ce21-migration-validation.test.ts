@@ -15,6 +15,7 @@ import {
 import { gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 import './support/database.ts';
 import './setup/prepare-rehearsal.ts';
+import { restoredBackup } from './support/restored-backup.ts';
 
 const run = inject('gateRun');
 // A directory the gate cannot read (mixed formats, an unparsable name) is one failed check, not a crashed file.
@@ -89,7 +90,7 @@ describe('CE-21 migration script preparation and validation', () => {
     const check = defineCheck(task, { id: 'ce21.mirror', ce: 'CE-21' });
     expect(run.backup.ok, 'the mirror is built from the pre-migration backup, which is missing').toBe(true);
     if (run.backup.ok !== true) return;
-    const rehearsal = inject('rehearsal');
+    const rehearsal = await restoredBackup();
     if (rehearsal.ok !== true) {
       const reason = rehearsal.ok === false ? rehearsal.error : rehearsal.reason;
       check.measure('error', `restore of the backup failed: ${reason}`);

@@ -13,7 +13,7 @@ import {
   startRehearsalServer,
 } from '../helpers/run/rehearsal-server.ts';
 import { quoteIdent } from '../helpers/db/sql-identifier.ts';
-import { startRunRehearsal } from '../suites/setup/prepare-rehearsal.ts';
+import { restoreForRehearsal, startRunRehearsal } from '../suites/setup/prepare-rehearsal.ts';
 import { withRehearsalCopy } from '../helpers/run/restore-rehearsal.ts';
 import { createScratchDatabase } from '../helpers/db/scratch-database.ts';
 
@@ -99,12 +99,13 @@ describe(`rehearsal on an already running server (${REHEARSAL_URL_VARIABLE})`, (
     const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-rehearsal-'));
     const lines: string[] = [];
     // The gated schema is `app`; the counts cover every user schema, as the preflight's do.
-    const rehearsal = startRunRehearsal(source.url, (line) => lines.push(line), env, 'app');
+    const log = (line: string): void => void lines.push(line);
+    const rehearsal = startRunRehearsal(log, env);
     let database = '';
     try {
       const backup = await createBackup(source.url, directory, 'shared');
-      rehearsal.restore({ ok: true, value: backup });
-      const record = await rehearsal.record();
+      const server = await rehearsal.server();
+      const record = await restoreForRehearsal(server, { ok: true, value: backup }, source.url, log, 'app');
       if (record.ok !== true) expect.fail(record.ok === false ? record.error : record.reason);
       database = record.value.database;
       expect(record.value.serverUrl).toBe(adminUrl);

@@ -143,7 +143,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     options.rehearsalUrl === undefined || (process.env[REHEARSAL_URL_VARIABLE] ?? '').trim() !== ''
       ? process.env
       : { ...process.env, [REHEARSAL_URL_VARIABLE]: options.rehearsalUrl };
-  const rehearsal = startRunRehearsal(url, log, env, options.config.schema);
+  const rehearsal = startRunRehearsal(log, env);
   // One progress reporter per pass, so each step's ETA uses that step's rate.
   const progress = (): SnapshotOptions => ({ onLargeTable: largeTableProgress('fingerprint', log) });
   try {
@@ -158,8 +158,6 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     );
     if (backup.ok === true)
       log(`  backup: ${backup.value.bytes} bytes in ${Math.round(backup.value.durationMs)} ms`);
-    // Restored once, while the dry run and migrations go on; CE-20, CE-21 and CE-27 share it.
-    rehearsal.restore(backup);
     const preflightOutcome = await preflightTaken;
     if (preflightOutcome.ok !== true) throw preflightOutcome.error;
     const preflight = preflightOutcome.value;
@@ -242,7 +240,8 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     project.provide('databaseUrl', url);
     project.provide('runMetadata', metadata);
     project.provide('gateRun', record);
-    project.provide('rehearsal', await rehearsal.record());
+    // The suites restore the backup there on first need (CE-20, CE-21 and CE-27 share one restore).
+    project.provide('rehearsalServer', await rehearsal.server());
   } catch (error) {
     await rehearsal.stop();
     throw error;

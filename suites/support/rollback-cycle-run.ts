@@ -1,31 +1,37 @@
 import { inject } from 'vitest';
 import { bookkeepingSchemaOf } from '../../helpers/migrations/migration-history.ts';
-import { runRollbackCycle, type RollbackCycleRecord } from '../../helpers/run/rollback-cycle.ts';
+import {
+  runRollbackCycle,
+  type RollbackCycleOptions,
+  type RollbackCycleRecord,
+} from '../../helpers/run/rollback-cycle.ts';
 import '../setup/prepare-rehearsal.ts';
 import '../setup/seeded-template.ts';
 import './database.ts';
+import { restoredBackup } from './restored-backup.ts';
 import { backgroundStep } from './background-step.ts';
 import { backupDirectory, gateSettings, migrationsDirectory } from './gate-settings.ts';
 
-/** Which database the cycle's isolated copy is cloned from, when no backup of the source is needed. */
-function templateOf():
-  { readonly database: string; readonly backup?: { path: string; bytes: number } } | undefined {
+/** The run's rehearsal server, and the database the cycle's copy is cloned from when no backup of the source is needed. */
+async function copyPlan(): Promise<RollbackCycleOptions['rehearsal']> {
   const run = inject('gateRun');
-  const rehearsal = inject('rehearsal');
+  const server = inject('rehearsalServer');
   const seeded = inject('seededTemplate');
-  if (rehearsal.ok !== true) return undefined;
+  if (server.ok !== true) return undefined;
+  const { serverUrl } = server.value;
   // `local`: the seeded database as the setup left it, cloned before any suite connected.
-  if (seeded !== null && seeded !== undefined) return { database: seeded };
+  if (seeded !== null && seeded !== undefined) return { serverUrl, template: { database: seeded } };
   // A run that neither applied nor seeded left the source as its pre-migration backup holds it.
-  if (run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run' && run.backup.ok === true)
-    return { database: rehearsal.value.database, backup: run.backup.value };
-  return undefined;
+  if (run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run' && run.backup.ok === true) {
+    const restored = await restoredBackup();
+    if (restored.ok === true)
+      return { serverUrl, template: { database: restored.value.database, backup: run.backup.value } };
+  }
+  return { serverUrl };
 }
 
-function startCycle(): Promise<RollbackCycleRecord> {
+async function startCycle(): Promise<RollbackCycleRecord> {
   const settings = gateSettings();
-  const rehearsal = inject('rehearsal');
-  const template = templateOf();
   return runRollbackCycle({
     sourceUrl: inject('databaseUrl'),
     migrationsDirectory: migrationsDirectory(),
@@ -35,10 +41,7 @@ function startCycle(): Promise<RollbackCycleRecord> {
     backupDirectory: backupDirectory(),
     label: `${inject('gateRun').project}_rollback_source`,
     bookkeepingSchema: bookkeepingSchemaOf(settings.migrations),
-    rehearsal:
-      rehearsal.ok !== true
-        ? undefined
-        : { serverUrl: rehearsal.value.serverUrl, ...(template === undefined ? {} : { template }) },
+    rehearsal: await copyPlan(),
   });
 }
 
