@@ -51,7 +51,7 @@ function alive(pid: number): boolean {
 }
 
 /** Deletes half-made copies whose copying process is gone (a run killed while it copied). */
-async function removeAbandonedCopies(cacheRoot: string): Promise<void> {
+export async function removeAbandonedCopies(cacheRoot: string): Promise<void> {
   const names = await fs.readdir(cacheRoot).catch(() => []);
   for (const name of names) {
     const pid = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name)?.[1];

@@ -7,6 +7,7 @@ import { connectClient } from '../db/database-connection.ts';
 import { GateError, errorMessage } from '../gate-error.ts';
 import { quoteIdent } from '../db/sql-identifier.ts';
 import { DEFAULT_CACHE_ROOT, ensureBinaryCache } from './binary-cache.ts';
+import { copyClusterTemplate, ensureClusterTemplate } from './cluster-template.ts';
 import type { DatabaseProvider, StartedDatabase } from './database-provider.ts';
 import { embeddedServerVersion } from './embedded-binaries.ts';
 import { findFreePort } from './free-port.ts';
@@ -41,6 +42,21 @@ const SERVER_SETTINGS = [
   'synchronous_commit=off',
   'full_page_writes=off',
 ];
+
+/** initdb's arguments besides the data directory and the password file (part of the template's key). */
+const INITDB_ARGUMENTS = [
+  '--auth=scram-sha-256',
+  '--username=postgres',
+  '--lc-messages=C',
+  '--encoding=UTF8',
+  '--no-sync',
+] as const;
+
+/** Removes what a failed template copy left in `dir`, keeping `dir` (its owner and mode) itself. */
+async function emptyDirectory(dir: string): Promise<void> {
+  for (const name of await fs.readdir(dir))
+    await fs.rm(path.join(dir, name), { recursive: true, force: true });
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -149,31 +165,45 @@ export class EmbeddedProvider implements DatabaseProvider {
 
     try {
       log(`starting embedded PostgreSQL ${binaries.full} on 127.0.0.1:${port} (data in ${dataDir})`);
-      const passwordFile = await writePasswordFile(rootDir, password, account);
-      const pidFile = path.join(rootDir, INITDB_PID_FILE);
-      let pidWritten: Promise<void> = Promise.resolve();
-      try {
-        await runProgram(
-          path.join(installDir, 'bin', 'initdb'),
-          [
-            `--pgdata=${dataDir}`,
-            '--auth=scram-sha-256',
-            '--username=postgres',
-            `--pwfile=${passwordFile}`,
-            '--lc-messages=C',
-            '--encoding=UTF8',
-            '--no-sync',
-          ],
-          account,
-          (pid) => {
-            pidWritten = fs.writeFile(pidFile, `${pid}\n`).catch(() => undefined);
-          },
-        );
-      } finally {
-        // Gone as soon as initdb is: a stale pid could name an unrelated process for the reaper.
-        await pidWritten;
-        await fs.rm(pidFile, { force: true });
-        await removePasswordFile(passwordFile);
+      const initdb = async (target: string, superuserPassword: string): Promise<void> => {
+        const passwordFile = await writePasswordFile(rootDir, superuserPassword, account);
+        const pidFile = path.join(rootDir, INITDB_PID_FILE);
+        let pidWritten: Promise<void> = Promise.resolve();
+        try {
+          await runProgram(
+            path.join(installDir, 'bin', 'initdb'),
+            [`--pgdata=${target}`, `--pwfile=${passwordFile}`, ...INITDB_ARGUMENTS],
+            account,
+            (pid) => {
+              pidWritten = fs.writeFile(pidFile, `${pid}\n`).catch(() => undefined);
+            },
+          );
+        } finally {
+          // Gone as soon as initdb is: a stale pid could name an unrelated process for the reaper.
+          await pidWritten;
+          await fs.rm(pidFile, { force: true });
+          await removePasswordFile(passwordFile);
+        }
+      };
+      // A copy of the cached cluster when there is one (its password is replaced below), else initdb.
+      const template = await ensureClusterTemplate({
+        cacheRoot: process.env['MIGRATION_GATE_CLUSTER_CACHE'] ?? cacheRoot,
+        key: [binaries.full, installDir, ...INITDB_ARGUMENTS].join('\n'),
+        account,
+        initdb,
+      });
+      let initialPassword = password;
+      const copied =
+        template !== undefined &&
+        (await copyClusterTemplate(template, dataDir).then(
+          () => true,
+          () => false,
+        ));
+      if (template !== undefined && copied) {
+        initialPassword = template.password;
+      } else {
+        await emptyDirectory(dataDir);
+        await initdb(dataDir, password);
       }
       postmaster = await startPostmaster(
         path.join(installDir, 'bin', 'postgres'),
@@ -182,9 +212,11 @@ export class EmbeddedProvider implements DatabaseProvider {
         READY_TIMEOUT_MS,
       );
       const admin = await connectClient(
-        `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+        `postgresql://postgres:${encodeURIComponent(initialPassword)}@127.0.0.1:${port}/postgres`,
       );
       try {
+        // The template's password is shared by every copy: this server gets its own at once.
+        if (initialPassword !== password) await admin.query(`ALTER ROLE postgres PASSWORD '${password}'`);
         await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
       } finally {
         await admin.end();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { connectClient } from '../../helpers/db/database-connection.ts';
 import { EmbeddedProvider, INITDB_PID_FILE } from '../../helpers/providers/embedded-provider.ts';
 import { PASSWORD_FILE_NAME } from '../../helpers/providers/password-file.ts';
@@ -77,8 +77,14 @@ describe('embedded PostgreSQL provider', () => {
     const leftovers = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('pg-password-'));
     const before = new Set(leftovers());
     const script = path.resolve('test/providers/support/start-embedded-logging.ts');
+    // An empty cluster cache: the server's cluster is made by initdb, not copied from a template.
+    const clusterCache = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cluster-cache-'));
+    // The server's account runs initdb inside it (mkdtemp makes it 0700).
+    fs.chmodSync(clusterCache, 0o755);
+    onTestFinished(() => fs.rmSync(clusterCache, { recursive: true, force: true }));
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, MIGRATION_GATE_CLUSTER_CACHE: clusterCache },
     });
     const dataDir = await new Promise<string>((resolve, reject) => {
       let output = '';
