@@ -34,13 +34,19 @@ export interface EmbeddedProviderOptions {
 const STOP_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 60_000;
 
-// TCP only (no socket file the postgres user would need to write); durability is worthless here.
+// TCP only (no socket file the postgres user would need to write); durability is worthless here,
+// and so is WAL beyond crash safety: minimal WAL lets a restore build its indexes without logging
+// them, and checkpoints come rarely.
 const SERVER_SETTINGS = [
   'listen_addresses=127.0.0.1',
   'unix_socket_directories=',
   'fsync=off',
   'synchronous_commit=off',
   'full_page_writes=off',
+  'wal_level=minimal',
+  'max_wal_senders=0',
+  'max_wal_size=4GB',
+  'checkpoint_timeout=30min',
 ];
 
 /** initdb's arguments besides the data directory and the password file (part of the template's key). */
