@@ -129,7 +129,7 @@ export function scanLinkage(
   const where = linkage.required ? `${column} IS NULL OR ${missing}` : `${column} IS NOT NULL AND ${missing}`;
   // The count joins the table to the parents' distinct keys, so each row meets at most one and the
   // planner hashes them: one pass. A NOT EXISTS inside count(*) FILTER is a subplan per row instead
-  // (19 s against ~1 s per 17 M rows); the samples, a LIMITed read, keep it.
+  // (19.5 s against 1.5 s on 16.7 M rows); the samples, a LIMITed read, keep it.
   const tenant = linkage.tenantColumn === undefined ? undefined : quoteIdent(linkage.tenantColumn);
   const parents = `SELECT DISTINCT p.${quoteIdent(linkage.referencedColumn)} AS k${tenant === undefined ? '' : `, p.${tenant} AS tk`}
                      FROM ${qualifiedName(schema, linkage.referencedTable)} p`;
