@@ -1,13 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GateError, errorMessage } from '../gate-error.ts';
+import {
+  COMPLETE_MARKER,
+  isComplete,
+  publishEntry,
+  removeAbandonedCopies,
+  tempEntryPath,
+} from './cache-entry.ts';
 
 /** The folders of a PostgreSQL installation the server needs at run time. */
 export const BINARY_FOLDERS = ['bin', 'lib', 'share'] as const;
-
-/** Written last into a cache entry: an entry without it is an interrupted copy, never used. */
-export const COMPLETE_MARKER = '.complete';
 
 /** Where the cache lives unless MIGRATION_GATE_PG_CACHE says otherwise. */
 export const DEFAULT_CACHE_ROOT = '/var/tmp/migration-gate';
@@ -39,33 +43,6 @@ export async function sourceFingerprint(sourceDir: string): Promise<string> {
     hash.update(lines.sort().join('\n'));
   }
   return hash.digest('hex').slice(0, 16);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Deletes half-made copies whose copying process is gone (a run killed while it copied). */
-export async function removeAbandonedCopies(cacheRoot: string): Promise<void> {
-  const names = await fs.readdir(cacheRoot).catch(() => []);
-  for (const name of names) {
-    const pid = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name)?.[1];
-    if (pid !== undefined && !alive(Number(pid))) {
-      await fs.rm(path.join(cacheRoot, name), { recursive: true, force: true });
-    }
-  }
-}
-
-async function isComplete(dir: string): Promise<boolean> {
-  return fs
-    .access(path.join(dir, COMPLETE_MARKER))
-    .then(() => true)
-    .catch(() => false);
 }
 
 /** Copies bin/lib/share into a fresh temp dir beside the entry, world-readable (0755 folders). */
@@ -108,37 +85,15 @@ export async function ensureBinaryCache(options: BinaryCacheOptions): Promise<st
     await fs.mkdir(cacheRoot, { recursive: true, mode: 0o755 });
     await fs.chmod(cacheRoot, 0o755).catch(() => undefined);
     await removeAbandonedCopies(cacheRoot);
-    const temp = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const temp = tempEntryPath(entry);
     try {
       await copyInto(temp, sourceDir);
     } catch (error) {
       await fs.rm(temp, { recursive: true, force: true });
       throw error;
     }
-    // Entries only ever appear complete (the marker is written before the rename), so an entry in
-    // the way that is not complete was left by a killed copy of an older layout. It is moved aside
-    // atomically and then deleted, never deleted in place: an in-place delete could race another
-    // run's fresh rename of a good entry.
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await fs.rename(temp, entry);
-        return entry;
-      } catch (error) {
-        // Another run renamed its copy into place first: theirs is as good as ours.
-        if (await isComplete(entry)) {
-          await fs.rm(temp, { recursive: true, force: true });
-          return entry;
-        }
-        const code = (error as NodeJS.ErrnoException).code;
-        if (attempt > 0 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) {
-          await fs.rm(temp, { recursive: true, force: true });
-          throw error;
-        }
-        const stale = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-        await fs.rename(entry, stale).catch(() => undefined);
-        await fs.rm(stale, { recursive: true, force: true });
-      }
-    }
+    await publishEntry(temp, entry);
+    return entry;
   } catch (error) {
     if (error instanceof GateError) throw error;
     throw new GateError(

@@ -3,7 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { COMPLETE_MARKER, removeAbandonedCopies } from './binary-cache.ts';
+import {
+  COMPLETE_MARKER,
+  isComplete,
+  publishEntry,
+  removeAbandonedCopies,
+  tempEntryPath,
+} from './cache-entry.ts';
 import type { ServerAccount } from './server-account.ts';
 
 const run = promisify(execFile);
@@ -24,13 +30,6 @@ export interface ClusterTemplateOptions {
   readonly initdb: (dataDir: string, password: string) => Promise<void>;
 }
 
-async function isComplete(dir: string): Promise<boolean> {
-  return fs
-    .access(path.join(dir, COMPLETE_MARKER))
-    .then(() => true)
-    .catch(() => false);
-}
-
 async function readTemplate(entry: string): Promise<ClusterTemplate> {
   const password = (await fs.readFile(path.join(entry, 'password'), 'utf8')).trim();
   return { dataDir: path.join(entry, 'data'), password };
@@ -39,7 +38,8 @@ async function readTemplate(entry: string): Promise<ClusterTemplate> {
 /**
  * The cluster initdb makes, made once per binaries build and copied for every server after: initdb
  * costs ~1.1–1.3 s here (mostly system time), a copy ~0.3 s. Made in a temp dir and renamed into
- * place, like the binaries' cache, so a concurrent or interrupted run never sees half of one; the
+ * place (see publishEntry, as the binaries' cache is), so a concurrent or interrupted run never sees
+ * half of one; the
  * entry and its password file are readable by the process's user only. Undefined when it cannot be
  * made (a cache root it may not write): the caller runs initdb itself.
  */
@@ -55,7 +55,7 @@ export async function ensureClusterTemplate(
     if (await isComplete(entry)) return await readTemplate(entry);
     await fs.mkdir(cacheRoot, { recursive: true, mode: 0o755 });
     await removeAbandonedCopies(cacheRoot);
-    const temp = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const temp = tempEntryPath(entry);
     try {
       // The server's account runs initdb inside: it must be able to enter the entry, never list it.
       await fs.mkdir(temp, { mode: 0o711 });
@@ -68,12 +68,11 @@ export async function ensureClusterTemplate(
       await options.initdb(dataDir, password);
       await fs.writeFile(path.join(temp, 'password'), `${password}\n`, { mode: 0o600 });
       await fs.writeFile(path.join(temp, COMPLETE_MARKER), `${new Date().toISOString()}\n`, { mode: 0o600 });
-      await fs.rename(temp, entry);
     } catch (error) {
       await fs.rm(temp, { recursive: true, force: true });
-      // Another run renamed its template into place first: theirs is as good as ours.
-      if (!(await isComplete(entry))) throw error;
+      throw error;
     }
+    await publishEntry(temp, entry);
     return await readTemplate(entry);
   } catch {
     return undefined;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { COMPLETE_MARKER, ensureBinaryCache } from '../../helpers/providers/binary-cache.ts';
+import { ensureBinaryCache } from '../../helpers/providers/binary-cache.ts';
+import { COMPLETE_MARKER } from '../../helpers/providers/cache-entry.ts';
 import { embeddedServerVersion } from '../../helpers/providers/embedded-binaries.ts';
 import { serverAccount } from '../../helpers/providers/server-account.ts';
 

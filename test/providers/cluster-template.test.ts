@@ -53,6 +53,20 @@ describe('cluster template', () => {
     expect((await fs.readdir(cacheRoot)).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 
+  test('an incomplete entry in the way (a killed run of an older layout) is replaced, not used', async () => {
+    const calls: string[] = [];
+    const first = await ensureClusterTemplate({ cacheRoot, key: 'k', account, initdb: fakeInitdb(calls) });
+    const entry = path.dirname(first?.dataDir ?? 'missing');
+    await fs.rm(entry, { recursive: true, force: true });
+    await fs.mkdir(path.join(entry, 'data'), { recursive: true });
+    await fs.writeFile(path.join(entry, 'data', 'PG_VERSION'), 'half\n');
+    const made = await ensureClusterTemplate({ cacheRoot, key: 'k', account, initdb: fakeInitdb(calls) });
+    expect(calls).toHaveLength(2);
+    expect(made?.password).toBe(calls[1]);
+    expect(await fs.readFile(path.join(entry, 'data', 'PG_VERSION'), 'utf8')).toBe(`made with ${calls[1]}\n`);
+    expect((await fs.readdir(cacheRoot)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
   test('an initdb that fails leaves no template and no temp dir: the caller runs initdb itself', async () => {
     const failing = async (): Promise<void> => {
       throw new Error('initdb: disk full');
