@@ -39,3 +39,21 @@ export async function discoverColumns(
 export function columnsOf(columns: readonly TableColumn[], table: string): readonly TableColumn[] {
   return columns.filter((column) => column.table === table);
 }
+
+/** `format_type` of one live column of `schema.table`, or undefined when it has no such column. */
+export async function columnType(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+  column: string,
+): Promise<string | undefined> {
+  const result = await client.query<{ type: string }>(
+    `SELECT format_type(a.atttypid, a.atttypmod) AS type
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped`,
+    [schema, table, column],
+  );
+  return result.rows[0]?.type;
+}

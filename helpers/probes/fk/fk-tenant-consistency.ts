@@ -113,7 +113,7 @@ export async function probeCrossTenantAttach(
   const { fk } = scoped;
   const parent = await session.probe.client.query<{ row: Record<string, JsonValue> }>(
     `SELECT to_jsonb(p.*) AS row FROM ${qualifiedName(fk.referencedSchema, fk.referencedTable)} AS p
-      WHERE p.${quoteIdent(scoped.parentTenantColumn)}::text = $1 LIMIT 1`,
+      WHERE ${await session.probe.tenantEquals('p', fk.referencedSchema, fk.referencedTable, scoped.parentTenantColumn)} LIMIT 1`,
     [session.tenantB],
   );
   const parentRow = parent.rows[0]?.row;

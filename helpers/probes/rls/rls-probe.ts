@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { errorMessage } from '../../gate-error.ts';
 import { pgErrorFields } from '../../db/pg-error.ts';
+import { columnType } from '../../catalog/columns.ts';
 import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import { applyContext, type TenantContext, type TenantContextSettings } from '../../db/tenant-context.ts';
 
@@ -147,7 +148,7 @@ export class RlsProbe {
   ): Promise<readonly string[]> {
     const result = await this.#client.query<{ digest: string }>(
       `SELECT md5((t.*)::text) AS digest FROM ${qualifiedName(schema, table)} AS t
-        WHERE ${await this.#tenantIs(schema, table, tenantColumn)} ORDER BY 1`,
+        WHERE ${await this.tenantEquals('t', schema, table, tenantColumn)} ORDER BY 1`,
       [tenantId],
     );
     return result.rows.map((row) => row.digest);
@@ -162,30 +163,25 @@ export class RlsProbe {
   ): Promise<RowsFingerprint> {
     const result = await this.#client.query<{ rows: number; checksum: string }>(
       `SELECT count(*)::int AS rows, md5(coalesce(string_agg((t.*)::text, E'\\n' ORDER BY (t.*)::text), '')) AS checksum
-         FROM ${qualifiedName(schema, table)} AS t WHERE ${await this.#tenantIs(schema, table, tenantColumn)}`,
+         FROM ${qualifiedName(schema, table)} AS t WHERE ${await this.tenantEquals('t', schema, table, tenantColumn)}`,
       [tenantId],
     );
     return { rows: result.rows[0]?.rows ?? 0, checksum: result.rows[0]?.checksum ?? '' };
   }
 
   /**
-   * `t.<tenantColumn> = $1::<its type>`: compared in the column's own type, so the tenant-key index
-   * finds the tenant's rows (`::text = $1` would read the whole table on every probe).
+   * `<alias>.<tenantColumn> = $1::<its type>`: the tenant's rows compared in the column's own type, so
+   * the tenant-key index finds them (`::text = $1` would read the whole table on every probe). The
+   * type is looked up once per table and column on this connection.
    */
-  async #tenantIs(schema: string, table: string, tenantColumn: string): Promise<string> {
+  async tenantEquals(alias: string, schema: string, table: string, tenantColumn: string): Promise<string> {
     const key = `${qualifiedName(schema, table)}.${quoteIdent(tenantColumn)}`;
     let type = this.#columnTypes.get(key);
     if (type === undefined) {
-      const result = await this.#client.query<{ type: string }>(
-        `SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
-          WHERE a.attrelid = $1::regclass AND a.attname = $2 AND NOT a.attisdropped`,
-        [qualifiedName(schema, table), tenantColumn],
-      );
-      type = result.rows[0]?.type ?? 'text';
+      type = (await columnType(this.#client, schema, table, tenantColumn)) ?? 'text';
       this.#columnTypes.set(key, type);
     }
-    return type === 'text'
-      ? `t.${quoteIdent(tenantColumn)}::text = $1`
-      : `t.${quoteIdent(tenantColumn)} = $1::${type}`;
+    const column = `${alias}.${quoteIdent(tenantColumn)}`;
+    return type === 'text' ? `${column}::text = $1` : `${column} = $1::${type}`;
   }
 }
