@@ -52,6 +52,14 @@ export interface GateRunRecord {
   readonly securityAfterDryRun?: SecuritySnapshot;
 }
 
+/**
+ * The setup applied no migration and committed no fixture, so the source is still what its
+ * pre-migration backup holds: that backup (and its restore) stands for the post-migration state.
+ */
+export function changedNothing(run: Pick<GateRunRecord, 'migrate' | 'seeded'>): boolean {
+  return run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run';
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     gateRun: GateRunRecord;

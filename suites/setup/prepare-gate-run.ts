@@ -18,7 +18,7 @@ import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
-import type { GateRunRecord, StepOutcome } from './gate-run-record.ts';
+import { changedNothing, type GateRunRecord, type StepOutcome } from './gate-run-record.ts';
 import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 import { startRunRehearsal } from './prepare-rehearsal.ts';
@@ -205,12 +205,11 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
           ? await step('seed fixtures', log, () => (options.seed ?? (async () => ({})))(url))
           : { ok: 'not-run', reason: 'migrations did not apply' };
     // Nothing applied or seeded: the preflight (or the dry run's full fingerprint) is the baseline.
-    const baseline =
-      migrate.ok === 'not-run' && seeded.ok === 'not-run'
-        ? changesNothing
-          ? preflight
-          : dryRunSnapshot
-        : await takeSnapshot(client, options.config.schema, progress());
+    const baseline = changedNothing({ migrate, seeded })
+      ? changesNothing
+        ? preflight
+        : dryRunSnapshot
+      : await takeSnapshot(client, options.config.schema, progress());
     const versionNow = await readVersion(client, bookkeepingSchema);
     const record: GateRunRecord = {
       project: project.name,

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { createBackup, type BackupFile } from '../../helpers/run/database-backup.ts';
-import '../setup/gate-run-record.ts';
+import { changedNothing } from '../setup/gate-run-record.ts';
 import './database.ts';
 import { backgroundStep } from './background-step.ts';
 import { backupDirectory } from './gate-settings.ts';
@@ -11,7 +11,7 @@ import { backupDirectory } from './gate-settings.ts';
  */
 export function postMigrationBackupNeeded(): boolean {
   const run = inject('gateRun');
-  return !(run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run' && run.backup.ok === true);
+  return !(changedNothing(run) && run.backup.ok === true);
 }
 
 const backup = backgroundStep((): Promise<BackupFile> =>

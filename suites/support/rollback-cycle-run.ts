@@ -6,6 +6,7 @@ import {
   type RollbackCycleRecord,
 } from '../../helpers/run/rollback-cycle.ts';
 import '../setup/prepare-rehearsal.ts';
+import { changedNothing } from '../setup/gate-run-record.ts';
 import '../setup/seeded-template.ts';
 import './database.ts';
 import { restoredBackup } from './restored-backup.ts';
@@ -22,7 +23,7 @@ async function copyPlan(): Promise<RollbackCycleOptions['rehearsal']> {
   // `local`: the seeded database as the setup left it, cloned before any suite connected.
   if (seeded !== null && seeded !== undefined) return { serverUrl, template: { database: seeded } };
   // A run that neither applied nor seeded left the source as its pre-migration backup holds it.
-  if (run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run' && run.backup.ok === true) {
+  if (changedNothing(run) && run.backup.ok === true) {
     const restored = await restoredBackup();
     if (restored.ok === true)
       return { serverUrl, template: { database: restored.value.database, backup: run.backup.value } };
