@@ -112,7 +112,7 @@ const RECORD_HASHABLE_SQL = `NOT EXISTS (
      AND (NOT (el.typtype = 'e' OR format_type(el.oid, NULL) = ANY ($1::text[]))
           OR coalesce(NOT co.collisdeterministic, false)))`;
 
-const TABLE_COUNT_SQL = (name: string, _recordHash: boolean): string =>
+const TABLE_COUNT_SQL = (name: string): string =>
   `SELECT count(*)::text AS rows, '' AS checksum FROM ${name}`;
 
 const DEFAULT_LARGE_TABLE_ROWS = 100_000;
@@ -143,7 +143,7 @@ export async function takeSnapshot(
   );
   const fingerprints: TableFingerprint[] = [];
   const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
-  const tableSql = options.checksums === false ? TABLE_COUNT_SQL : TABLE_FINGERPRINT_SQL;
+  const countsOnly = options.checksums === false;
   // Per table, the estimated rows of the tables after it: an ETA for the rest of the pass.
   const remainingAfter: number[] = [];
   const unestimatedAfter: number[] = [];
@@ -157,7 +157,9 @@ export async function takeSnapshot(
   for (const [index, { schema, table, estimate, record_hash: recordHash }] of tables.rows.entries()) {
     const started = performance.now();
     const result = await client.query<{ rows: string; checksum: string }>(
-      tableSql(qualifiedName(schema, table), recordHash),
+      countsOnly
+        ? TABLE_COUNT_SQL(qualifiedName(schema, table))
+        : TABLE_FINGERPRINT_SQL(qualifiedName(schema, table), recordHash),
     );
     const row = result.rows[0];
     if (options.onLargeTable !== undefined && estimate >= largeTableRows) {
