@@ -52,8 +52,30 @@ describe('integrity scans', () => {
       ['id'],
     );
     expect(optional.samples.map((row) => row['id']).sort()).toEqual([11, 12, 13]);
+    // The counts come from a one-pass join, the samples from a NOT EXISTS: both name the same rows.
+    expect({ scanned: optional.scanned, count: optional.count }).toEqual({ scanned: 5, count: 3 });
     const required = await scanLinkage(lab.client, 'public', { ...link, required: true }, ['id']);
     expect(required.samples.map((row) => row['id']).sort()).toEqual([13, 14]);
+    expect({ scanned: required.scanned, count: required.count }).toEqual({ scanned: 5, count: 2 });
+  });
+
+  test('a linkage to a column that is not unique counts each row once', async () => {
+    await using lab = await catalogDatabase({ sql: `${SCHEMA};\n  INSERT INTO parent VALUES (3, 100);` });
+    // child.tenant → parent.tenant: 100 is named by two parents; only the NULL tenant of row 13 breaks it.
+    const scan = await scanLinkage(
+      lab.client,
+      'public',
+      {
+        table: 'child',
+        column: 'tenant',
+        referencedTable: 'parent',
+        referencedColumn: 'tenant',
+        required: true,
+      },
+      ['id'],
+    );
+    expect({ scanned: scan.scanned, count: scan.count }).toEqual({ scanned: 5, count: 1 });
+    expect(scan.samples).toEqual([{ id: 13, tenant: null }]);
   });
 
   test('a scan of an empty table says it read 0 rows, so a check can tell "nothing seen" from "nothing wrong"', async () => {
