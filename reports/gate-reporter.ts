@@ -20,11 +20,13 @@ import type {
   TestModule,
   TestProject,
   TestRunEndReason,
+  TestSpecification,
   Vitest,
 } from 'vitest/node';
 import { PLAN_GATES } from '../helpers/config/plan-gates.ts';
 import '../helpers/config/provided-config.ts';
 import { errorMessage } from '../helpers/gate-error.ts';
+import { provideGateSuiteFiles } from '../helpers/run/gate-suite-files.ts';
 import { checkFromTestCase, collectChecks } from './collect-evidence.ts';
 import { toEvidenceError } from './collect-errors.ts';
 import { targetFromMetadata } from './collect-target.ts';
@@ -95,9 +97,12 @@ export default class GateReporter implements Reporter {
     this.#vitest = vitest;
   }
 
-  onTestRunStart(): void {
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     this.#collected = new Map();
     this.#results = [];
+    // Vitest starts reporters before the projects' global setup: the setup then knows which suites
+    // run and skips the steps of those that do not (see gateSuiteFiles).
+    provideGateSuiteFiles(specifications, (name) => this.#gateProjects.has(name));
   }
 
   onTestCaseResult(testCase: TestCase): void {

@@ -5,7 +5,7 @@ import { parseDatabaseUrl, withDatabase } from '../db/database-url.ts';
 import type { GateConfig } from '../config/gate-config.ts';
 import { bookkeepingSchemaOf } from '../migrations/migration-history.ts';
 import { compareVersions } from '../migrations/migration-version.ts';
-import { loadMigrations } from '../migrations/migration-files.ts';
+import { loadMigrations, type MigrationFile } from '../migrations/migration-files.ts';
 import { Migrator, defaultRollbackTarget, resolveRollbackTarget } from '../migrations/migrator.ts';
 import { sizeTenantTables } from '../perf/perf-inputs.ts';
 import { cloneOnServer, dropOnServer, scratchName } from '../run/rehearsal-server.ts';
@@ -85,21 +85,27 @@ async function writableColumn(
   return result.rows[0]?.column ?? null;
 }
 
-/**
- * CE-22 under load, on a throw-away server: clones the migrated, seeded database, rolls the clone back
- * to the rollback target (`migrations.rollbackTarget`, else the version before the last), then applies
- * the migrations after it one by one while a tenant workload runs as the application role, sampling the
- * migrator's locks. The tables keep the seeded rows the down scripts leave, so every lock is taken on
- * data. The clone is dropped afterwards.
- */
-export async function rehearseMigrationsUnderLoad(options: {
+/** A clone of the migrated, seeded database rolled back to the rollback target (see {@link onRollbackClone}). */
+export interface RollbackClone {
   readonly url: string;
-  readonly config: GateConfig;
-  readonly log: (line: string) => void;
-  /** Runs on the clone at the rollback target, before the migrations and the workload (the CE-26 baseline). */
-  readonly atRollbackTarget?: (url: string, version: string | null) => Promise<void>;
-}): Promise<MigrationLoadRecord> {
-  const { config, log } = options;
+  /** Version it was rolled back to (null: before the first migration). */
+  readonly from: string | null;
+  /** The migrations after `from`, in order. */
+  readonly pending: readonly MigrationFile[];
+  readonly migrator: Migrator;
+}
+
+/**
+ * On a throw-away server: clones the migrated, seeded database, rolls the clone back to the rollback
+ * target (`migrations.rollbackTarget`, else the version before the last) and hands it to `work` (the
+ * CE-26 baseline, CE-22 under load). The tables keep the seeded rows the down scripts leave. The clone
+ * is dropped afterwards.
+ */
+export async function onRollbackClone<T>(
+  options: { readonly url: string; readonly config: GateConfig },
+  work: (clone: RollbackClone) => Promise<T>,
+): Promise<T> {
+  const { config } = options;
   const serverUrl = withDatabase(options.url, 'postgres');
   const name = scratchName('mg_load');
   const url = await cloneOnServer(serverUrl, parseDatabaseUrl(options.url).database, name);
@@ -115,67 +121,80 @@ export async function rehearseMigrationsUnderLoad(options: {
       bookkeepingSchema: bookkeepingSchemaOf(config.migrations),
     });
     await migrator.rollback({ to: from ?? 'none' });
-    await options.atRollbackTarget?.(url, from);
     const pending = files.filter((file) => from === null || compareVersions(file.version, from) > 0);
-    const { tenants, tables } = await withClient(url, async (client) => {
-      const sized = await sizeTenantTables(client, await discoverTenantTables(client, config));
-      const largest = sized[0]?.table;
-      const chosen =
-        largest === undefined
-          ? []
-          : (
-              await client.query<{ tenant: string }>(
-                `SELECT DISTINCT ${quoteIdent(largest.tenantColumn)}::text AS tenant
-                   FROM ${qualifiedName(largest.schema, largest.table)} LIMIT ${WORKLOAD_TENANTS}`,
-              )
-            ).rows.map((row) => row.tenant);
-      const workloadTables: WorkloadTable[] = [];
-      for (const { table } of sized) {
-        workloadTables.push({
-          schema: table.schema,
-          table: table.table,
-          writeColumn: await writableColumn(client, table, config.tenancy.appRole),
-        });
-      }
-      return { tenants: chosen, tables: workloadTables };
-    });
-    log(
-      `migrations under load: clone rolled back to ${from ?? 'none'}; ${pending.length} migration(s) under a workload of ${tenants.length} tenant(s) on ${tables.length} table(s)`,
-    );
-    const workload = await startTenantWorkload({ url, tenancy: config.tenancy, tenants, tables });
-    const migrations: MigrationUnderLoad[] = [];
-    try {
-      await workload.window();
-      for (const file of pending) {
-        const populated = await withClient(url, (client) => populatedTables(client, config.schema));
-        const sampler = await startLockSampler(url, MIGRATOR_APPLICATION, LOCK_SAMPLE_INTERVAL_MS);
-        const started = performance.now();
-        let locks: readonly SampledLock[];
-        try {
-          await migrator.migrate({ to: file.version });
-        } finally {
-          locks = await sampler.stop();
-        }
-        const durationMs = Math.round(performance.now() - started);
-        migrations.push({
-          version: file.version,
-          name: file.name,
-          durationMs,
-          locks: locks.map((lock) => ({ ...lock, populated: populated.has(lock.relation) })),
-          workload: await workload.window(),
-        });
-      }
-    } finally {
-      await workload.stop();
-    }
-    return {
-      from,
-      tenants,
-      tables: tables.map((table) => table.table),
-      sampleIntervalMs: LOCK_SAMPLE_INTERVAL_MS,
-      migrations,
-    };
+    return await work({ url, from, pending, migrator });
   } finally {
     await dropOnServer(serverUrl, name);
   }
+}
+
+/**
+ * CE-22 under load, on a {@link RollbackClone}: applies the migrations after the rollback target one by
+ * one while a tenant workload runs as the application role, sampling the migrator's locks, so every
+ * lock is taken on data.
+ */
+export async function rehearseMigrationsUnderLoad(
+  clone: RollbackClone,
+  config: GateConfig,
+  log: (line: string) => void,
+): Promise<MigrationLoadRecord> {
+  const { url, from, pending, migrator } = clone;
+  const { tenants, tables } = await withClient(url, async (client) => {
+    const sized = await sizeTenantTables(client, await discoverTenantTables(client, config));
+    const largest = sized[0]?.table;
+    const chosen =
+      largest === undefined
+        ? []
+        : (
+            await client.query<{ tenant: string }>(
+              `SELECT DISTINCT ${quoteIdent(largest.tenantColumn)}::text AS tenant
+                 FROM ${qualifiedName(largest.schema, largest.table)} LIMIT ${WORKLOAD_TENANTS}`,
+            )
+          ).rows.map((row) => row.tenant);
+    const workloadTables: WorkloadTable[] = [];
+    for (const { table } of sized) {
+      workloadTables.push({
+        schema: table.schema,
+        table: table.table,
+        writeColumn: await writableColumn(client, table, config.tenancy.appRole),
+      });
+    }
+    return { tenants: chosen, tables: workloadTables };
+  });
+  log(
+    `migrations under load: clone rolled back to ${from ?? 'none'}; ${pending.length} migration(s) under a workload of ${tenants.length} tenant(s) on ${tables.length} table(s)`,
+  );
+  const workload = await startTenantWorkload({ url, tenancy: config.tenancy, tenants, tables });
+  const migrations: MigrationUnderLoad[] = [];
+  try {
+    await workload.window();
+    for (const file of pending) {
+      const populated = await withClient(url, (client) => populatedTables(client, config.schema));
+      const sampler = await startLockSampler(url, MIGRATOR_APPLICATION, LOCK_SAMPLE_INTERVAL_MS);
+      const started = performance.now();
+      let locks: readonly SampledLock[];
+      try {
+        await migrator.migrate({ to: file.version });
+      } finally {
+        locks = await sampler.stop();
+      }
+      const durationMs = Math.round(performance.now() - started);
+      migrations.push({
+        version: file.version,
+        name: file.name,
+        durationMs,
+        locks: locks.map((lock) => ({ ...lock, populated: populated.has(lock.relation) })),
+        workload: await workload.window(),
+      });
+    }
+  } finally {
+    await workload.stop();
+  }
+  return {
+    from,
+    tenants,
+    tables: tables.map((table) => table.table),
+    sampleIntervalMs: LOCK_SAMPLE_INTERVAL_MS,
+    migrations,
+  };
 }

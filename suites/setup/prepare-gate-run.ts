@@ -21,7 +21,8 @@ import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
 import { changedNothing, type GateRunRecord, type StepOutcome } from './gate-run-record.ts';
 import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
-import { startRunRehearsal } from './prepare-rehearsal.ts';
+import { noRunRehearsal, startRunRehearsal } from './prepare-rehearsal.ts';
+import { suiteInList } from '../../helpers/run/gate-suite-files.ts';
 import { REHEARSAL_URL_VARIABLE } from '../../helpers/run/rehearsal-server.ts';
 
 export interface PrepareOptions {
@@ -143,7 +144,12 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     options.rehearsalUrl === undefined || (process.env[REHEARSAL_URL_VARIABLE] ?? '').trim() !== ''
       ? process.env
       : { ...process.env, [REHEARSAL_URL_VARIABLE]: options.rehearsalUrl };
-  const rehearsal = startRunRehearsal(log, env);
+  const rehearses = ['ce20-environment', 'ce21-migration-validation', 'ce27-rollback'].some((stem) =>
+    suiteInList(project.getProvidedContext().gateSuiteFiles, stem),
+  );
+  const rehearsal = rehearses
+    ? startRunRehearsal(log, env)
+    : noRunRehearsal('no suite that restores the backup (CE-20, CE-21, CE-27) is in this run');
   // One progress reporter per pass, so each step's ETA uses that step's rate.
   const progress = (): SnapshotOptions => ({ onLargeTable: largeTableProgress('fingerprint', log) });
   try {

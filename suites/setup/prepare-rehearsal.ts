@@ -51,6 +51,14 @@ export interface RunRehearsal {
   stop(): Promise<void>;
 }
 
+/** No rehearsal server: none of the suites that restore the backup (CE-20, CE-21, CE-27) is in the run. */
+export function noRunRehearsal(reason: string): RunRehearsal {
+  return {
+    server: async () => ({ ok: 'not-run', reason }),
+    stop: async () => undefined,
+  };
+}
+
 export function startRunRehearsal(
   log: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
