@@ -1,5 +1,5 @@
 import { parse } from 'libpg-query';
-import { lineOfOffset } from './sql-position.ts';
+import { lineIndex, lineOfOffset } from './sql-position.ts';
 
 /** A statement of a migration as the real PostgreSQL parser sees it. */
 export interface AnalysedStatement {
@@ -94,6 +94,9 @@ interface ParsedStatement {
   readonly stmt_len?: number;
 }
 
+/** Blank lines and line comments before a statement (sticky: matched at `lastIndex`, no copy of the rest). */
+const LEADING = /\s*(?:--[^\n]*\n\s*)*/y;
+
 /** Parses a migration with libpg-query (PostgreSQL's own parser, compiled to WebAssembly). */
 export async function analyseSql(sql: string): Promise<SqlAnalysis> {
   // The parser refuses empty input; an empty (or blank) script simply has no statements.
@@ -107,6 +110,7 @@ export async function analyseSql(sql: string): Promise<SqlAnalysis> {
     return { ok: false, message, line: lineOfOffset(sql, details?.cursorPosition ?? 0) };
   }
   const statements: AnalysedStatement[] = [];
+  const lineOf = lineIndex(sql);
   for (const entry of tree.stmts ?? []) {
     const [kind, body] = Object.entries(entry.stmt ?? {})[0] ?? ['Unknown', {}];
     const node = isObject(body) ? body : {};
@@ -116,11 +120,12 @@ export async function analyseSql(sql: string): Promise<SqlAnalysis> {
     for (const created of creates) references.delete(created);
     // The parser reports the offset of the statement start including leading blank lines and comments.
     const start = entry.stmt_location ?? 0;
-    const leading = /^\s*(?:--[^\n]*\n\s*)*/.exec(sql.slice(start))?.[0].length ?? 0;
+    LEADING.lastIndex = start;
+    const leading = LEADING.exec(sql)?.[0].length ?? 0;
     const length = entry.stmt_len ?? 0;
     statements.push({
       kind,
-      line: lineOfOffset(sql, start + leading),
+      line: lineOf(start + leading),
       sql: length > 0 ? sql.slice(start, start + length) : sql.slice(start),
       nonTransactional: nonTransactionalReason(kind, node),
       creates,

@@ -3,6 +3,7 @@ import type { MigrationFile } from '../../helpers/migrations/migration-files.ts'
 import { checksumOf } from '../../helpers/migrations/migration-files.ts';
 import { validateMigrations } from '../../helpers/migrations/migration-validation.ts';
 import { analyseSql } from '../../helpers/migrations/sql-analysis.ts';
+import { lineIndex } from '../../helpers/migrations/sql-position.ts';
 
 function migration(version: string, upSql: string, downSql?: string): MigrationFile {
   return {
@@ -62,5 +63,21 @@ describe('SQL analysis with the PostgreSQL parser', () => {
     expect(result.syntaxErrors).toEqual([]);
     expect(result.external).toEqual(['legacy']);
     expect(result.files.map((f) => f.file)).toEqual(['001_m.up.sql', '001_m.down.sql', '002_m.up.sql']);
+  });
+});
+
+describe('line numbers', () => {
+  test('lineIndex gives the line of every offset as counting the newlines before it does', () => {
+    const sql = 'SELECT 1;\n\n-- note\nSELECT 2;\r\nSELECT\n3;\n';
+    const lineOf = lineIndex(sql);
+    for (let offset = 0; offset <= sql.length + 2; offset++) {
+      const newlines = [...sql.slice(0, offset)].filter((char) => char === '\n').length;
+      expect(lineOf(offset), `offset ${offset}`).toBe(1 + newlines);
+    }
+  });
+
+  test("each statement's line skips the blank lines and comments before it", async () => {
+    const analysis = await analyseSql('SELECT 1;\n\n-- why\n-- more\nCREATE TABLE t (id int);\n  SELECT 2;');
+    expect(analysis.ok && analysis.statements.map((statement) => statement.line)).toEqual([1, 5, 6]);
   });
 });
