@@ -4,12 +4,21 @@ import type { BackupFile } from '../../helpers/run/database-backup.ts';
 import type { TimedMigration } from '../../helpers/migrations/migrator.ts';
 import type { SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
 import type { ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
+import { errorMessage } from '../../helpers/gate-error.ts';
 
 /** A step of the run that globalSetup performed: its result, or the one-sentence error it hit. */
 export type StepOutcome<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: string }
   | { readonly ok: 'not-run'; readonly reason: string };
+
+/** The outcome of `work`: its value, or its error as one sentence (never a rejection). */
+export function settleStep<T>(work: () => Promise<T>): Promise<StepOutcome<T>> {
+  return work().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error: errorMessage(error) }),
+  );
+}
 
 /** What globalSetup did before the suites ran; suites turn each step into checks with evidence. */
 export interface GateRunRecord {

@@ -1,6 +1,5 @@
 import type { TestProject } from 'vitest/node';
 import type { GateConfig } from '../../helpers/config/gate-config.ts';
-import { errorMessage } from '../../helpers/gate-error.ts';
 import {
   onRollbackClone,
   rehearseMigrationsUnderLoad,
@@ -8,7 +7,7 @@ import {
 } from '../../helpers/load/migrations-under-load.ts';
 import { measureBaseline, type MeasuredBaseline } from '../../helpers/perf/measure-baseline.ts';
 import { baselineKey } from '../support/baseline-key.ts';
-import type { StepOutcome } from './gate-run-record.ts';
+import { settleStep, type StepOutcome } from './gate-run-record.ts';
 import './migration-load-record.ts';
 
 /** Which halves of the step the run's suites read (see `gateSuiteFiles`). */
@@ -17,13 +16,6 @@ export interface MigrationLoadNeeds {
   readonly baseline: boolean;
   /** CE-22 under load is in the run: re-apply the migrations under the tenant workload. */
   readonly underLoad: boolean;
-}
-
-function settle<T>(work: () => Promise<T>): Promise<StepOutcome<T>> {
-  return work().then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error: errorMessage(error) }),
-  );
 }
 
 /**
@@ -49,18 +41,18 @@ export async function provideMigrationLoad(
   let load: StepOutcome<MigrationLoadRecord> = notInRun('CE-22 under load');
   if (wantsBaseline || needs.underLoad) {
     const started = performance.now();
-    const halves = await settle(() =>
+    const halves = await settleStep(() =>
       onRollbackClone({ url, config }, async (rolledBack) => {
         const measuring = performance.now();
         const measured = wantsBaseline
-          ? await settle(() => measureBaseline(rolledBack.url, config, rolledBack.from, baselineKey))
+          ? await settleStep(() => measureBaseline(rolledBack.url, config, rolledBack.from, baselineKey))
           : baseline;
         if (wantsBaseline)
           log(
             `CE-26 baseline at version ${rolledBack.from ?? 'none'}: measured in ${Math.round(performance.now() - measuring)} ms`,
           );
         const loaded = needs.underLoad
-          ? await settle(() => rehearseMigrationsUnderLoad(rolledBack, config, log))
+          ? await settleStep(() => rehearseMigrationsUnderLoad(rolledBack, config, log))
           : load;
         return { measured, loaded };
       }),

@@ -11,14 +11,13 @@ import {
   type DatabaseSnapshot,
   type SnapshotOptions,
 } from '../../helpers/run/database-snapshot.ts';
-import { errorMessage } from '../../helpers/gate-error.ts';
 import { configProblems, type ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
 import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
 import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
-import { changedNothing, type GateRunRecord, type StepOutcome } from './gate-run-record.ts';
+import { changedNothing, settleStep, type GateRunRecord, type StepOutcome } from './gate-run-record.ts';
 import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 import { noRunRehearsal, startRunRehearsal } from './prepare-rehearsal.ts';
@@ -48,14 +47,13 @@ async function step<T>(
   work: () => Promise<T>,
 ): Promise<StepOutcome<T>> {
   const started = performance.now();
-  try {
-    const value = await work();
-    log(`${label}: done in ${Math.round(performance.now() - started)} ms`);
-    return { ok: true, value };
-  } catch (error) {
-    log(`${label}: FAILED — ${errorMessage(error)}`);
-    return { ok: false, error: errorMessage(error) };
-  }
+  const outcome = await settleStep(work);
+  log(
+    outcome.ok === true
+      ? `${label}: done in ${Math.round(performance.now() - started)} ms`
+      : `${label}: FAILED — ${outcome.ok === false ? outcome.error : outcome.reason}`,
+  );
+  return outcome;
 }
 
 /**
@@ -181,10 +179,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
         securityAfterDryRun = await takeSecuritySnapshot(migrated, options.config.schema);
         // The config describes the schema after the migrations: compared there, before any suite runs.
         // Last in the transaction, so a failed catalog read cannot fail the dry run itself.
-        problems = await configProblems(migrated, options.config).then(
-          (value) => ({ ok: true, value }),
-          (error: unknown) => ({ ok: false, error: errorMessage(error) }),
-        );
+        problems = await settleStep(() => configProblems(migrated, options.config));
       }),
     );
     const configCheck = configCheckOutcome(dryRun, problems, log);

@@ -9,7 +9,7 @@ import {
   startRehearsalServer,
   type RehearsalServer,
 } from '../../helpers/run/rehearsal-server.ts';
-import type { StepOutcome } from './gate-run-record.ts';
+import { settleStep, type StepOutcome } from './gate-run-record.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 
 /** The run's rehearsal server as the setup started it, where the pre-migration backup is restored. */
@@ -63,10 +63,7 @@ export function startRunRehearsal(
   log: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): RunRehearsal {
-  const server: Promise<StepOutcome<RehearsalServer>> = startRehearsalServer(log, env).then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error: errorMessage(error) }),
-  );
+  const server = settleStep((): Promise<RehearsalServer> => startRehearsalServer(log, env));
   return {
     async server() {
       const started = await server;
