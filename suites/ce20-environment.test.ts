@@ -7,14 +7,15 @@ import { rollbackCycle } from './support/rollback-cycle-run.ts';
 import { restoredBackup } from './support/restored-backup.ts';
 import { postMigrationBackup, postMigrationBackupNeeded } from './support/post-migration-backup.ts';
 import { suiteInRun } from './support/suites-in-run.ts';
+import { GATE_SUITES } from './setup/gate-suites.ts';
 
 const run = inject('gateRun');
 const metadata = inject('runMetadata');
 const pool = await suitePool();
 // CE-27's cycle works on an isolated copy and CE-22's post-migration pg_dump only reads: both start
 // now and run while CE-21 … CE-25 judge the source, when the suite that judges them is in the run.
-if (suiteInRun('ce27-rollback')) void rollbackCycle();
-if (suiteInRun('ce22-migration-execution') && postMigrationBackupNeeded()) void postMigrationBackup();
+if (suiteInRun(GATE_SUITES.rollback)) void rollbackCycle();
+if (suiteInRun(GATE_SUITES.migrationExecution) && postMigrationBackupNeeded()) void postMigrationBackup();
 // The restore rehearsal, which the backup check below awaits (a fresh database has nothing to restore).
 if (run.preflight.tables.length > 0 && run.backup.ok === true) void restoredBackup();
 

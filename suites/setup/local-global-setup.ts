@@ -13,7 +13,7 @@ import { loadRunConfig } from './run-config.ts';
 import { provideMigrationLoad } from './migration-load-step.ts';
 import { provideSeededTemplate } from './seeded-template.ts';
 import { REHEARSAL_URL_VARIABLE } from '../../helpers/run/rehearsal-server.ts';
-import { suiteInList } from '../../helpers/run/gate-suite-files.ts';
+import { GATE_SUITES, suiteInProjectRun } from './gate-suites.ts';
 
 const log = progressLog('migration-gate local');
 
@@ -70,14 +70,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     provideBackupRetention(project, retention);
     // Steps only one suite reads are left out of a run narrowed to other suites.
-    const inRun = (stem: string) => suiteInList(project.getProvidedContext().gateSuiteFiles, stem);
     // CE-22 under load and the CE-26 baseline: the pending migrations again, on a seeded clone.
     await provideMigrationLoad(project, database.url, config, log, {
-      baseline: inRun('ce26-performance'),
-      underLoad: inRun('ce22-under-load'),
+      baseline: suiteInProjectRun(project, GATE_SUITES.performance),
+      underLoad: suiteInProjectRun(project, GATE_SUITES.underLoad),
     });
     // CE-27 clones the seeded state on the run's own server when its rehearsal is there (no dump).
-    if (rehearsesOnOwnServer && inRun('ce27-rollback'))
+    if (rehearsesOnOwnServer && suiteInProjectRun(project, GATE_SUITES.rollback))
       dropSeededTemplate = await provideSeededTemplate(project, database.url, log);
     else project.provide('seededTemplate', null);
   } catch (error) {

@@ -21,7 +21,7 @@ import { changedNothing, settleStep, type GateRunRecord, type StepOutcome } from
 import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
 import { noRunRehearsal, startRunRehearsal } from './prepare-rehearsal.ts';
-import { suiteInList } from '../../helpers/run/gate-suite-files.ts';
+import { GATE_SUITES, suiteInProjectRun } from './gate-suites.ts';
 import { REHEARSAL_URL_VARIABLE } from '../../helpers/run/rehearsal-server.ts';
 
 export interface PrepareOptions {
@@ -142,8 +142,8 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     options.rehearsalUrl === undefined || (process.env[REHEARSAL_URL_VARIABLE] ?? '').trim() !== ''
       ? process.env
       : { ...process.env, [REHEARSAL_URL_VARIABLE]: options.rehearsalUrl };
-  const rehearses = ['ce20-environment', 'ce21-migration-validation', 'ce27-rollback'].some((stem) =>
-    suiteInList(project.getProvidedContext().gateSuiteFiles, stem),
+  const rehearses = [GATE_SUITES.environment, GATE_SUITES.migrationValidation, GATE_SUITES.rollback].some(
+    (suite) => suiteInProjectRun(project, suite),
   );
   const rehearsal = rehearses
     ? startRunRehearsal(log, env)

@@ -1,11 +1,11 @@
 import { inject } from 'vitest';
 import { suiteInList } from '../../helpers/run/gate-suite-files.ts';
+import type { GateSuite } from '../setup/gate-suites.ts';
 
 /**
- * Whether the suite `stem` (a file name without its extensions, e.g. `ce27-rollback`) is in this
- * run, from the list the gate reporter provided; true when there is none. A run narrowed to some
- * suites then skips the others' background work.
+ * A suite's view: whether `suite` is in this run, from the list the gate reporter provided; true when
+ * there is none. A run narrowed to some suites then skips the others' background work.
  */
-export function suiteInRun(stem: string): boolean {
-  return suiteInList(inject('gateSuiteFiles'), stem);
+export function suiteInRun(suite: GateSuite): boolean {
+  return suiteInList(inject('gateSuiteFiles'), suite);
 }

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { TestProject, TestSpecification } from 'vitest/node';
 import gateConfig from '../../gate.config.ts';
 import { provideGateSuiteFiles, suiteInList } from '../../helpers/run/gate-suite-files.ts';
+import { GATE_SUITES } from '../../suites/setup/gate-suites.ts';
 import { provideMigrationLoad } from '../../suites/setup/migration-load-step.ts';
 
 /** A project as these functions see it: a name and what was provided to it. */
@@ -41,6 +44,11 @@ describe("the run's gate suite files", () => {
     // A prefix of another suite's name is not that suite.
     expect(suiteInList(['ce22-under-load.test.ts'], 'ce22')).toBe(false);
     expect(suiteInList(undefined, 'ce26-performance')).toBe(true);
+  });
+
+  test('every suite whose steps may be skipped names a suite file (a rename fails here, not silently)', () => {
+    const suites = fs.readdirSync(path.resolve(import.meta.dirname, '../../suites'));
+    for (const stem of Object.values(GATE_SUITES)) expect(suites, stem).toContain(`${stem}.test.ts`);
   });
 
   test('local: with neither CE-26 nor CE-22 under load in the run, no clone is made and both are not run', async () => {
