@@ -31,6 +31,9 @@ export default defineConfig({
           // Vitest's default is one worker per core minus one: one on a 2-core machine. Most of a file's
           // time is waiting on PostgreSQL and nested gate runs, so two files at a time use both cores.
           maxWorkers: 2,
+          // Each worker runs file after file in one process (its imports once, no process per file):
+          // the files restore what they change of process state (env, exit code, stdio).
+          isolate: false,
           globalSetup: ['test/support/self-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

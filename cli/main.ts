@@ -65,8 +65,12 @@ function withCommonOptions(command: Command): Command {
     );
 }
 
-/** Builds the `migration-gate` command line; exported so tests can run it in-process. */
-export function buildCli(): Command {
+/**
+ * Builds the `migration-gate` command line; exported so tests can run it in-process. A command that
+ * fails without throwing sets `exit.code`, never `process.exitCode`: a host process (a test worker
+ * running many files) may have set that already.
+ */
+export function buildCli(exit: { code: number } = { code: 0 }): Command {
   const program = new Command('migration-gate')
     .description(
       'Apply, dry-run and roll back PostgreSQL migrations safely; see README.md for the gate itself.',
@@ -92,8 +96,7 @@ export function buildCli(): Command {
     for (const entry of status.withoutDown) {
       log(`  NO DOWN ${entry.name}: ${entry.file} is ${entry.problem}; it cannot be rolled back`);
     }
-    if (status.drifted.length + status.downDrifted.length + status.missingFiles.length > 0)
-      process.exitCode = 1;
+    if (status.drifted.length + status.downDrifted.length + status.missingFiles.length > 0) exit.code = 1;
   });
 
   withCommonOptions(program.command('migrate').description('apply pending migrations, one transaction each'))
@@ -145,7 +148,7 @@ export function buildCli(): Command {
     .action(async (options: CheckConfigOptions) => {
       const result = await runCheckConfig(options);
       for (const line of result.lines) log(line);
-      if (result.problems.length > 0) process.exitCode = 1;
+      if (result.problems.length > 0) exit.code = 1;
     });
 
   addInitCommand(program, log);
@@ -156,8 +159,9 @@ export function buildCli(): Command {
 /** Runs the CLI and returns the exit code; a GateError becomes one line on stderr. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
-    await buildCli().parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    const exit = { code: 0 };
+    await buildCli(exit).parseAsync([...argv], { from: 'user' });
+    return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof GateError) {
