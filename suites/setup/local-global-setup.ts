@@ -60,6 +60,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // The server is the run's own and thrown away after: the rehearsal restores there too, so a
       // `local` run starts one server instead of two.
       ...(rehearsesOnOwnServer ? { rehearsalUrl: database.url } : {}),
+      // The backup's restore (CE-20, CE-21, CE-27) beside the seeding, not in the suites' time.
+      restoreInSetup: true,
       // A throw-away database: committed fixture tenants give every suite real rows to read.
       // CE-26 volume (config.performance.volume) on top of the fixtures; the fixture counts are what CE-22 judges.
       seed: async (url) => {
@@ -69,16 +71,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
       },
     });
     provideBackupRetention(project, retention);
-    // Steps only one suite reads are left out of a run narrowed to other suites.
-    // CE-22 under load and the CE-26 baseline: the pending migrations again, on a seeded clone.
-    await provideMigrationLoad(project, database.url, config, log, {
-      baseline: suiteInProjectRun(project, GATE_SUITES.performance),
-      underLoad: suiteInProjectRun(project, GATE_SUITES.underLoad),
-    });
+    // Steps only one suite reads are left out of a run narrowed to other suites. Both clone the
+    // seeded database, side by side (a TEMPLATE copy only reads it):
+    // CE-22 under load and the CE-26 baseline: the pending migrations again, on a seeded clone;
     // CE-27 clones the seeded state on the run's own server when its rehearsal is there (no dump).
-    if (rehearsesOnOwnServer && suiteInProjectRun(project, GATE_SUITES.rollback))
-      dropSeededTemplate = await provideSeededTemplate(project, database.url, log);
-    else project.provide('seededTemplate', null);
+    const clonesSeededState = rehearsesOnOwnServer && suiteInProjectRun(project, GATE_SUITES.rollback);
+    if (!clonesSeededState) project.provide('seededTemplate', null);
+    const [dropTemplate] = await Promise.all([
+      clonesSeededState ? provideSeededTemplate(project, database.url, log) : undefined,
+      provideMigrationLoad(project, database.url, config, log, {
+        baseline: suiteInProjectRun(project, GATE_SUITES.performance),
+        underLoad: suiteInProjectRun(project, GATE_SUITES.underLoad),
+      }),
+    ]);
+    if (dropTemplate !== undefined) dropSeededTemplate = dropTemplate;
   } catch (error) {
     await database.stop();
     throw error;

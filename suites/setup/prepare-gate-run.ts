@@ -20,7 +20,12 @@ import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
 import { changedNothing, settleStep, type GateRunRecord, type StepOutcome } from './gate-run-record.ts';
 import '../../helpers/run/run-metadata.ts';
 import { largeTableProgress } from './large-table-progress.ts';
-import { noRunRehearsal, startRunRehearsal } from './prepare-rehearsal.ts';
+import {
+  noRunRehearsal,
+  restoreForRehearsal,
+  startRunRehearsal,
+  type RehearsalRecord,
+} from './prepare-rehearsal.ts';
 import { GATE_SUITES, suiteInProjectRun } from './gate-suites.ts';
 import { REHEARSAL_URL_VARIABLE } from '../../helpers/run/rehearsal-server.ts';
 
@@ -39,6 +44,11 @@ export interface PrepareOptions {
    * MIGRATION_GATE_REHEARSAL_URL, which wins): `local` passes its own throw-away server.
    */
   readonly rehearsalUrl?: string;
+  /**
+   * Restore the backup for CE-20, CE-21 and CE-27 beside the steps after it (`local`: the seeding)
+   * rather than on the first suite's need; default false (on staging the suites overlap it).
+   */
+  readonly restoreInSetup?: boolean;
 }
 
 async function step<T>(
@@ -150,6 +160,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     : noRunRehearsal('no suite that restores the backup (CE-20, CE-21, CE-27) is in this run');
   // One progress reporter per pass, so each step's ETA uses that step's rate.
   const progress = (): SnapshotOptions => ({ onLargeTable: largeTableProgress('fingerprint', log) });
+  let restoring: Promise<RehearsalRecord> | undefined;
   try {
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     log(`database ${redactUrl(url)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
@@ -162,6 +173,10 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     );
     if (backup.ok === true)
       log(`  backup: ${backup.value.bytes} bytes in ${Math.round(backup.value.durationMs)} ms`);
+    if (options.restoreInSetup === true && rehearses)
+      restoring = rehearsal
+        .server()
+        .then((server) => restoreForRehearsal(server, backup, url, log, options.config.schema));
     const preflightOutcome = await preflightTaken;
     if (preflightOutcome.ok !== true) throw preflightOutcome.error;
     const preflight = preflightOutcome.value;
@@ -240,9 +255,13 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     project.provide('databaseUrl', url);
     project.provide('runMetadata', metadata);
     project.provide('gateRun', record);
-    // The suites restore the backup there on first need (CE-20, CE-21 and CE-27 share one restore).
+    // The suites restore the backup there on first need, unless restored above (CE-20, CE-21 and
+    // CE-27 share one restore).
     project.provide('rehearsalServer', await rehearsal.server());
+    project.provide('restoredInSetup', (await restoring) ?? null);
   } catch (error) {
+    // A restore under way finishes (it never rejects) before its server stops.
+    await restoring;
     await rehearsal.stop();
     throw error;
   } finally {

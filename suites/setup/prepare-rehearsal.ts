@@ -41,6 +41,11 @@ export type RehearsalRecord = StepOutcome<{
 declare module 'vitest' {
   export interface ProvidedContext {
     rehearsalServer: RehearsalServerRecord;
+    /**
+     * The restore when the setup made it beside its later steps (`local`: beside the seeding); null
+     * when the first suite that needs it makes it (see `suites/support/restored-backup.ts`).
+     */
+    restoredInSetup: RehearsalRecord | null;
   }
 }
 
@@ -84,8 +89,9 @@ export function startRunRehearsal(
 /**
  * Restores the backup into the rehearsal server's restore database and counts its rows. The suites
  * that need it do this on first use (see `suites/support/restored-backup.ts`), so a run narrowed to
- * suites that never read the restore (CE-23, say) spends no pg_restore on it. A backup or a server
- * that failed leaves it not run or failed, with the reason.
+ * suites that never read the restore (CE-23, say) spends no pg_restore on it; a run with long steps
+ * after the backup (`local`'s seeding) does it in the setup, beside them. A backup or a server that
+ * failed leaves it not run or failed, with the reason. Never rejects.
  */
 export async function restoreForRehearsal(
   server: RehearsalServerRecord,
