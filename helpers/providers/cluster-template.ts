@@ -39,9 +39,8 @@ async function readTemplate(entry: string): Promise<ClusterTemplate> {
  * The cluster initdb makes, made once per binaries build and copied for every server after: initdb
  * costs ~1.1–1.3 s here (mostly system time), a copy ~0.3 s. Made in a temp dir and renamed into
  * place (see publishEntry, as the binaries' cache is), so a concurrent or interrupted run never sees
- * half of one; the
- * entry and its password file are readable by the process's user only. Undefined when it cannot be
- * made (a cache root it may not write): the caller runs initdb itself.
+ * half of one; the entry and its password file are readable by the process's user only. Undefined
+ * when it cannot be made (a cache root it may not write): the caller runs initdb itself.
  */
 export async function ensureClusterTemplate(
   options: ClusterTemplateOptions,

@@ -7,9 +7,9 @@ import { backgroundStep } from './background-step.ts';
 import { gateSettings } from './gate-settings.ts';
 
 const restore = backgroundStep(
-  (): Promise<RehearsalRecord> =>
-    // Restored in the setup already, or made here on first need.
-    restoredInSetup() ??
+  async (): Promise<RehearsalRecord> =>
+    // Restored in the setup already (`local`), or made here on first need.
+    inject('restoredInSetup') ??
     restoreForRehearsal(
       inject('rehearsalServer'),
       inject('gateRun').backup,
@@ -18,12 +18,6 @@ const restore = backgroundStep(
       gateSettings().schema,
     ),
 );
-
-/** The setup's restore; undefined when it made none (null) or a setup without the key ran. */
-function restoredInSetup(): Promise<RehearsalRecord> | undefined {
-  const record = inject('restoredInSetup');
-  return record === null || record === undefined ? undefined : Promise.resolve(record);
-}
 
 /**
  * The pre-migration backup restored once on the run's rehearsal server (see backgroundStep): CE-20
