@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { seedVolume } from '../../../fixtures/volume-seed.ts';
 import { connectClient } from '../../../helpers/db/database-connection.ts';
 import gateConfig from '../../../gate.config.ts';
@@ -18,11 +18,10 @@ export const CE26 = 'suites/ce26-performance.test.ts';
  */
 const SABOTAGE_VOLUME = { tenants: 20, largestTableRows: 60_000 } as const;
 
-// Seeded once per file, then cloned per case (CREATE DATABASE … TEMPLATE copies files).
+// Seeded once per worker, then cloned per case (CREATE DATABASE … TEMPLATE copies files). The files of
+// a worker share this module (isolate: false) and only ever clone it, so none may drop it when it
+// ends: it goes with the self-test server when the run ends.
 let volumeTemplate: Promise<ScratchDatabase> | undefined;
-afterAll(async () => {
-  if (volumeTemplate !== undefined) await (await volumeTemplate).drop();
-});
 
 /** The volume-seeded template, seeded on first use. */
 function volumeTemplateDatabase(): Promise<ScratchDatabase> {
