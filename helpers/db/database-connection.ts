@@ -55,10 +55,16 @@ export async function connectPool(
   options: ConnectOptions & { readonly max?: number } = {},
 ): Promise<pg.Pool> {
   const target = parseDatabaseUrl(url);
-  const pool = new pg.Pool({ ...clientConfig(url, options), max: options.max ?? 4 });
+  const pool = new pg.Pool({
+    ...clientConfig(url, options),
+    max: options.max ?? 4,
+    // Awaited by the pool before the new client is handed out: a query queued behind one still
+    // running is deprecated in pg (removed in pg@9).
+    onConnect: async (client) => {
+      await client.query(ENGLISH_MESSAGES_SQL).catch(() => undefined);
+    },
+  });
   pool.on('error', () => undefined);
-  // Queued before any query of the borrower: pg runs a client's queries in order.
-  pool.on('connect', (client) => void client.query(ENGLISH_MESSAGES_SQL).catch(() => undefined));
   try {
     const client = await pool.connect();
     client.release();
