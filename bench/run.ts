@@ -49,6 +49,26 @@ function median(values: readonly number[]): number {
 
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 
+// Shared machines change speed between sessions: a fixed CPU-bound loop, timed first, says how fast
+// this one is today, so figures from two runs can be compared.
+{
+  const probes: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    let sum = 0;
+    for (let i = 0; i < 1e8; i++) sum += i;
+    probes.push(performance.now() - started);
+    // Using the sum keeps the loop from being optimised away.
+    if (sum !== 4_999_999_950_000_000) throw new Error(`the CPU probe summed ${sum}`);
+  }
+  const cpus = os.cpus();
+  record(
+    'machine',
+    `${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.versions.node}`,
+  );
+  record('machine: CPU probe, 1e8 additions in one loop (median of 3)', ms(median(probes)));
+}
+
 // The cold `local` gate as a user runs it: a fresh Vitest process, its setup phases from its log.
 {
   const reportDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mg-bench-reports-'));
