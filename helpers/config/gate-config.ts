@@ -204,6 +204,11 @@ export interface GateConfig {
     /** Setting the application sets per transaction to the acting user; the trigger records it. */
     readonly auditActorSetting?: string;
     /**
+     * Writes the audit trigger records; default all three. One the application role may not make on a
+     * table (no UPDATE or DELETE privilege) is not probed there, and the check says so.
+     */
+    readonly auditedActions?: readonly ('INSERT' | 'UPDATE' | 'DELETE')[];
+    /**
      * Columns checked for "not in the future" and `updated >= created` on every table that has them;
      * every tenant table must have the ones named. Left out, the timestamp checks are not applicable.
      */
