@@ -142,6 +142,25 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
          FROM ${name} AS t`,
       [s.tenantA],
     );
+    if (!privilegesOf(table).SELECT) {
+      // Not granted SELECT (an audit table written by a trigger, say): PostgreSQL must refuse the read
+      // on privilege, before any policy; the write probes read the grants the same way.
+      const refused = isPrivilegeRefusalOf(seen, table);
+      check.measureAll({ ownRows: own.rows, selectGranted: false, outcome: describeObservation(seen) });
+      check.matrix({
+        table,
+        command: 'SELECT',
+        context: 'own-tenant',
+        outcome: describeObservation(seen),
+        expected: 'denied',
+        ok: refused,
+      });
+      expect(
+        refused,
+        `${tenancy.appRole} holds no SELECT on ${table}, yet its SELECT was not refused on privilege (${describeObservation(seen)})`,
+      ).toBe(true);
+      return;
+    }
     const visible = seen.ok ? seen.rows[0] : undefined;
     const ok =
       visible !== undefined &&

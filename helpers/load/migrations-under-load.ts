@@ -153,6 +153,13 @@ export async function rehearseMigrationsUnderLoad(
           ).rows.map((row) => row.tenant);
     const workloadTables: WorkloadTable[] = [];
     for (const { table } of sized) {
+      // The application never touches a table it may not read (an audit trail its triggers write);
+      // the workload's own reads and the write's row lookup need SELECT.
+      const readable = await client.query<{ ok: boolean }>(
+        `SELECT has_table_privilege($1, $2::regclass, 'SELECT') AS ok`,
+        [config.tenancy.appRole, qualifiedName(table.schema, table.table)],
+      );
+      if (readable.rows[0]?.ok !== true) continue;
       workloadTables.push({
         schema: table.schema,
         table: table.table,

@@ -16,7 +16,7 @@ export interface RewriteAttempt {
 
 /**
  * Tries each of `commands` on `table` as `appRole` (SET LOCAL ROLE) inside one transaction that is
- * rolled back: `UPDATE … SET c = c WHERE false`, `DELETE … WHERE false` (no row touched even when
+ * rolled back: `UPDATE … SET c = DEFAULT WHERE false`, `DELETE … WHERE false` (no row touched even when
  * allowed) and `TRUNCATE` (undone by the rollback; a short lock_timeout keeps it from queueing behind
  * live traffic). The catalog says what the role holds; this shows PostgreSQL refusing it — which a
  * superuser application role, say, is not.
@@ -34,10 +34,12 @@ export async function probeRewrites(
   );
   const first = column.rows[0]?.name;
   const sql: Readonly<Record<RewriteCommand, string>> = {
+    // `= DEFAULT`: an identity ALWAYS or generated column refuses any other value (428C9) before
+    // privileges are even looked at; the UPDATE privilege on the column is checked all the same.
     UPDATE:
       first === undefined
         ? `UPDATE ${name} SET ctid = ctid WHERE false`
-        : `UPDATE ${name} SET ${quoteIdent(first)} = ${quoteIdent(first)} WHERE false`,
+        : `UPDATE ${name} SET ${quoteIdent(first)} = DEFAULT WHERE false`,
     DELETE: `DELETE FROM ${name} WHERE false`,
     TRUNCATE: `TRUNCATE ${name}`,
   };
