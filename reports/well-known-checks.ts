@@ -163,6 +163,8 @@ export interface RollbackDataMeasures {
   readonly tablesCompared?: number;
   /** Tables the rolled-back migrations created, legitimately gone. */
   readonly droppedTables?: readonly string[];
+  /** Columns (`table.column`) the rolled-back migrations added, legitimately gone: left out of the comparison. */
+  readonly droppedColumns?: readonly string[];
 }
 
 /** The measures interface of each {@link WELL_KNOWN_CHECK_IDS} entry, by the entry's name. */

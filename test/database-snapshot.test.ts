@@ -40,6 +40,34 @@ describe('database fingerprint', () => {
     }
   });
 
+  test('with excludeColumns, a table hashes as it will once those columns are dropped, by either hash path', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      // plain: every column hashable by type; texty: a json column sends it down the text path.
+      await client.query(`CREATE TABLE plain (id int, label text);
+        CREATE TABLE texty (id int, doc json);
+        INSERT INTO plain SELECT g, 'row ' || g FROM generate_series(1, 50) g;
+        INSERT INTO texty SELECT g, '{"a": 1}' FROM generate_series(1, 50) g;
+        ALTER TABLE plain ADD COLUMN added jsonb DEFAULT '{"x": 1}';
+        ALTER TABLE texty ADD COLUMN added int DEFAULT 7;`);
+      const excluded = await takeSnapshot(client, 'public', {
+        excludeColumns: ['plain.added', 'texty.added'],
+      });
+      const full = await takeSnapshot(client);
+      await client.query('ALTER TABLE plain DROP COLUMN added; ALTER TABLE texty DROP COLUMN added;');
+      const dropped = await takeSnapshot(client);
+      const checksums = (snapshot: typeof full) =>
+        snapshot.tables
+          .filter((t) => ['public.plain', 'public.texty'].includes(t.table))
+          .map((t) => t.checksum);
+      expect(checksums(excluded)).toEqual(checksums(dropped));
+      expect(checksums(full)).not.toEqual(checksums(dropped));
+    } finally {
+      await client.end();
+    }
+  });
+
   test('is independent of row order, and a changed or duplicated row changes it', async () => {
     await using db = await createScratchDatabase(adminUrl);
     const client = await connectClient(db.url);

@@ -12,6 +12,8 @@ export interface AnalysedStatement {
   readonly nonTransactional: string | undefined;
   /** Relations (tables, views, …) the statement creates. */
   readonly creates: readonly string[];
+  /** Columns the statement adds to existing tables (`ALTER TABLE … ADD COLUMN`), as `table.column`. */
+  readonly addsColumns: readonly string[];
   /** Relations the statement reads, alters or points a foreign key at. */
   readonly references: readonly string[];
 }
@@ -76,6 +78,18 @@ function createdRelations(kind: string, node: JsonObject): string[] {
   }
 }
 
+/** `table.column` for each `ADD COLUMN` of an `ALTER TABLE`. */
+function addedColumns(kind: string, node: JsonObject): string[] {
+  const table = relnameOf(field(node, 'relation'));
+  const commands = node['cmds'];
+  if (kind !== 'AlterTableStmt' || table === undefined || !Array.isArray(commands)) return [];
+  return commands.flatMap((entry) => {
+    const command = isObject(entry) ? field(entry, 'AlterTableCmd') : undefined;
+    const column = field(field(command ?? {}, 'def') ?? {}, 'ColumnDef')?.['colname'];
+    return command?.['subtype'] === 'AT_AddColumn' && typeof column === 'string' ? [`${table}.${column}`] : [];
+  });
+}
+
 /** Every `relname` in a subtree: RangeVars are the parser's way of naming a relation. */
 function referencedRelations(value: Json, into: Set<string>): void {
   if (Array.isArray(value)) {
@@ -129,6 +143,7 @@ export async function analyseSql(sql: string): Promise<SqlAnalysis> {
       sql: length > 0 ? sql.slice(start, start + length) : sql.slice(start),
       nonTransactional: nonTransactionalReason(kind, node),
       creates,
+      addsColumns: addedColumns(kind, node),
       references: [...references],
     });
   }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualifiedName } from '../db/sql-identifier.ts';
+import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 
 /** Row count and content checksum of one table. */
 export interface TableFingerprint {
@@ -50,6 +50,12 @@ export interface SnapshotOptions {
    * for a check that compares counts alone. Compare such a snapshot with `{ checksums: false }`.
    */
   readonly checksums?: boolean;
+  /**
+   * Columns left out of the row checksums, as `table.column` (any schema): the state a rollback must
+   * keep once the columns the reverted migrations add are gone again. A table's rows hash alike
+   * whether a column is left out here or absent from the table.
+   */
+  readonly excludeColumns?: readonly string[];
 }
 
 /**
@@ -67,10 +73,19 @@ export interface SnapshotOptions {
  * column types alone, so two snapshots of the same table always hash it the same way. `t.*`, not
  * `t`: in a table with a column named `t`, a bare `t` is that column, not the row.
  */
-const TABLE_FINGERPRINT_SQL = (name: string, recordHash: boolean): string =>
-  `SELECT count(*)::text AS rows,
+const TABLE_FINGERPRINT_SQL = (
+  name: string,
+  recordHash: boolean,
+  columns: readonly string[] | null,
+): string => {
+  // Some columns left out: the rest as an anonymous record, which hashes and renders as the table's
+  // own row would without them.
+  const row =
+    columns === null ? 't.*' : `ROW(${columns.map((column) => `t.${quoteIdent(column)}`).join(', ')})`;
+  return `SELECT count(*)::text AS rows,
           coalesce(sum(h.hash::numeric), 0)::text || ':' || coalesce(bit_xor(h.hash), 0)::text AS checksum
-     FROM ${name} AS t, LATERAL (SELECT ${recordHash ? 'hash_record_extended(t.*, 0)' : 'hashtextextended((t.*)::text, 0)'} AS hash) AS h`;
+     FROM ${name} AS t, LATERAL (SELECT ${recordHash ? `hash_record_extended(${row}, 0)` : `hashtextextended((${row})::text, 0)`} AS hash) AS h`;
+};
 
 /** Built-in types whose default hash opclass has an extended (seeded, 64-bit) hash function. */
 const RECORD_HASHABLE_TYPES = [
@@ -109,6 +124,7 @@ const RECORD_HASHABLE_SQL = `NOT EXISTS (
     JOIN pg_type el ON el.oid = CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN ty.typelem ELSE ty.oid END
     LEFT JOIN pg_collation co ON co.oid = a.attcollation
    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     AND NOT (c.relname || '.' || a.attname = ANY ($2::text[]))
      AND (NOT (el.typtype = 'e' OR format_type(el.oid, NULL) = ANY ($1::text[]))
           OR coalesce(NOT co.collisdeterministic, false)))`;
 
@@ -133,13 +149,21 @@ export async function takeSnapshot(
     table: string;
     estimate: number;
     record_hash: boolean;
+    kept: string[] | null;
   }>(
     `SELECT n.nspname AS schema, c.relname AS table, c.reltuples::float8 AS estimate,
-            ${RECORD_HASHABLE_SQL} AS record_hash
+            ${RECORD_HASHABLE_SQL} AS record_hash,
+            CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a
+                               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                                 AND c.relname || '.' || a.attname = ANY ($2::text[]))
+                 THEN ARRAY(SELECT a.attname::text FROM pg_attribute a
+                             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                               AND NOT (c.relname || '.' || a.attname = ANY ($2::text[]))
+                             ORDER BY a.attnum) END AS kept
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMAS}
       ORDER BY 1, 2`,
-    [RECORD_HASHABLE_TYPES],
+    [RECORD_HASHABLE_TYPES, options.excludeColumns ?? []],
   );
   const fingerprints: TableFingerprint[] = [];
   const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
@@ -154,12 +178,12 @@ export async function takeSnapshot(
     if (estimate < 0) unknown += 1;
     else rows += estimate;
   }
-  for (const [index, { schema, table, estimate, record_hash: recordHash }] of tables.rows.entries()) {
+  for (const [index, { schema, table, estimate, record_hash: recordHash, kept }] of tables.rows.entries()) {
     const started = performance.now();
     const result = await client.query<{ rows: string; checksum: string }>(
       countsOnly
         ? TABLE_COUNT_SQL(qualifiedName(schema, table))
-        : TABLE_FINGERPRINT_SQL(qualifiedName(schema, table), recordHash),
+        : TABLE_FINGERPRINT_SQL(qualifiedName(schema, table), recordHash, kept),
     );
     const row = result.rows[0];
     if (options.onLargeTable !== undefined && estimate >= largeTableRows) {

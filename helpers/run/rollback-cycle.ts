@@ -61,6 +61,8 @@ export interface RollbackCyclePlan {
   readonly toRevert: readonly string[];
   /** Relations the reverted migrations create: legitimately gone after the rollback. */
   readonly createdByReverted: readonly string[];
+  /** Columns (`table.column`) the reverted migrations add to tables: legitimately gone too. */
+  readonly columnsAddedByReverted: readonly string[];
   /** Missing files, missing or empty down scripts: each one sentence naming the file. */
   readonly problems: readonly string[];
   /** Down scripts edited since their migration was applied (rehearsed as they are now). */
@@ -72,9 +74,14 @@ export interface RollbackCycleRecord {
   /** The target as configured, or the default (`none` when there is one migration). */
   readonly target: string;
   readonly backup: CycleStep<CycleSource>;
-  /** Mirror after the probe row was written: what the rollback must preserve. */
+  /** Mirror after the probe row was written. */
   readonly before: CycleStep<DatabaseSnapshot>;
   readonly plan: CycleStep<RollbackCyclePlan>;
+  /**
+   * What the rollback must preserve: `before` without the columns the reverted migrations add (the
+   * same snapshot when they add none), fingerprinted before the rollback runs.
+   */
+  readonly beforeAtTarget: CycleStep<DatabaseSnapshot>;
   readonly rollback: CycleStep<{
     readonly reverted: readonly TimedMigration[];
     readonly version: string | null;
@@ -88,6 +95,7 @@ export interface RollbackCycleRecord {
     readonly applied: readonly TimedMigration[];
     readonly version: string | null;
   }>;
+  /** Without the columns the reverted migrations add, as {@link beforeAtTarget}. */
   readonly afterReapply: CycleStep<DatabaseSnapshot>;
 }
 
@@ -126,11 +134,15 @@ async function planCycle(migrator: Migrator, target: string): Promise<RollbackCy
   const plan = await migrator.planRollback(target);
   const status = await migrator.status();
   const created = new Set<string>();
+  const addedColumns = new Set<string>();
   for (const step of plan.steps) {
     if (step.migration === undefined) continue;
     const analysis = await analyseSql(step.migration.upSql);
-    if (analysis.ok)
-      for (const statement of analysis.statements) for (const name of statement.creates) created.add(name);
+    if (!analysis.ok) continue;
+    for (const statement of analysis.statements) {
+      for (const name of statement.creates) created.add(name);
+      for (const column of statement.addsColumns) addedColumns.add(column);
+    }
   }
   const problems = plan.steps.flatMap((step) => (step.problem === undefined ? [] : [step.problem]));
   return {
@@ -138,6 +150,10 @@ async function planCycle(migrator: Migrator, target: string): Promise<RollbackCy
     target: plan.target,
     toRevert: plan.steps.map((step) => step.name),
     createdByReverted: [...created].sort(),
+    // A column of a table the reverted migrations create goes with its table.
+    columnsAddedByReverted: [...addedColumns]
+      .filter((column) => !created.has(column.split('.')[0] ?? ''))
+      .sort(),
     problems,
     editedDownFiles: plan.steps
       .filter((step) => status.downDrifted.includes(step.name))
@@ -164,6 +180,7 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
   let record: Omit<RollbackCycleRecord, 'backup' | 'target'> = {
     before: notReached,
     plan: notReached,
+    beforeAtTarget: notReached,
     rollback: notReached,
     afterRollback: notReached,
     reapply: notReached,
@@ -213,6 +230,12 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
         const plan = await attempt(() => planCycle(migrator, target));
         record = { ...record, plan };
         if (plan.ok !== true) return;
+        const added = plan.value.columnsAddedByReverted;
+        const beforeAtTarget =
+          added.length === 0
+            ? before
+            : await attempt(() => takeSnapshot(client, undefined, { excludeColumns: added }));
+        record = { ...record, beforeAtTarget };
         if (plan.value.problems.length > 0) {
           const reason = `the rollback was not run: ${plan.value.problems.join('; ')}`;
           record = {
@@ -239,7 +262,11 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
           const result = await migrator.migrate();
           return { applied: result.applied, version: await readVersion(client, bookkeepingSchema) };
         });
-        const afterReapply = reapply.ok === true ? await attempt(() => takeSnapshot(client)) : notReached;
+        // Compared with `beforeAtTarget`: a column the rollback dropped comes back empty, by design.
+        const afterReapply =
+          reapply.ok === true
+            ? await attempt(() => takeSnapshot(client, undefined, { excludeColumns: added }))
+            : notReached;
         record = { ...record, afterRollback, reapply, afterReapply };
       } finally {
         await client.end();

@@ -27,6 +27,18 @@ describe('SQL analysis with the PostgreSQL parser', () => {
     expect(analysis).toMatchObject({ ok: false, line: 3 });
   });
 
+  test('names the columns ALTER TABLE … ADD COLUMN adds, as table.column', async () => {
+    const analysis = await analyseSql(
+      'ALTER TABLE public.projects ADD COLUMN country text, ADD IF NOT EXISTS rank int, DROP COLUMN code;\n' +
+        'ALTER TABLE ONLY tasks ADD due date;\nCREATE TABLE t (a int);',
+    );
+    expect(analysis.ok && analysis.statements.map((statement) => statement.addsColumns)).toEqual([
+      ['projects.country', 'projects.rank'],
+      ['tasks.due'],
+      [],
+    ]);
+  });
+
   test('flags statements that cannot run inside a transaction, with their lines', async () => {
     const analysis = await analyseSql('-- comment\nCREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\nVACUUM t;\nCOMMIT;');
     expect(analysis.ok).toBe(true);

@@ -42,6 +42,15 @@ describe('sabotage: rollback (CE-27)', () => {
     expectChecksFailed(outcome, ['ce27.rollback.data-preserved']);
   });
 
+  // Columns the reverted migrations add are left out of the comparison (their data goes with them);
+  // a column the target version has is not.
+  test('a down file that drops a column the target version has fails ce27.rollback.data-preserved', async () => {
+    const outcome = await gateWithDownFiles({
+      '004_indexes_optimization.down.sql': `${reference004Down}\nALTER TABLE projects DROP COLUMN status;\n`,
+    });
+    expectChecksFailed(outcome, ['ce27.rollback.data-preserved']);
+  });
+
   test('a down file that drops a table the target version has fails ce27.rollback.tables-present', async () => {
     const outcome = await gateWithDownFiles({
       '004_indexes_optimization.down.sql': `${reference004Down}\nDROP TABLE stakeholder_wbs_raci;\n`,
