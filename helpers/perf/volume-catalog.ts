@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { quoteIdent } from '../db/sql-identifier.ts';
+import { rangeByChecks, type CheckRange } from '../synthesis/synthesised-value.ts';
 
 /** A column as volume seeding needs it: its type, whether it must get a value, and the values a CHECK allows. */
 export interface VolumeColumn {
@@ -20,6 +21,8 @@ export interface VolumeColumn {
   readonly allowedValues: readonly string[];
   /** Whether the column is part of a primary key or unique constraint. */
   readonly unique: boolean;
+  /** Bounds the column's own CHECKs put on a number (`>= 1`, `BETWEEN 1 AND 5`, `< 1`). */
+  readonly range?: CheckRange;
   /**
    * For a text column whose own CHECKs refuse the plain `<name>-<salt>-<n>` shape (an e-mail check,
    * say): the prefix and suffix around the row number that the database accepted instead.
@@ -170,6 +173,11 @@ export async function readVolumeCatalog(
   }
   for (const row of columns.rows) {
     const ownChecks = row.category === 'S' ? (checksOf.get(`${row.table}.${row.name}`) ?? []) : [];
+    const range =
+      row.category === 'N'
+        ? rangeByChecks(row.name, checksOf.get(`${row.table}.${row.name}`) ?? [])
+        : undefined;
+    const bounded = range !== undefined && (range.min !== null || range.max !== null);
     const textAffix =
       ownChecks.length === 0 ? undefined : await acceptedTextAffix(client, row.name, row.type, ownChecks);
     entry(row.table).columns.push({
@@ -183,6 +191,7 @@ export async function readVolumeCatalog(
       enumLabels: row.enum_labels ?? [],
       allowedValues: allowed.get(`${row.table}.${row.name}`) ?? [],
       unique: row.unique,
+      ...(bounded ? { range } : {}),
       ...(textAffix === undefined ? {} : { textAffix }),
     });
   }

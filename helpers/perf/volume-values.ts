@@ -23,6 +23,40 @@ export class SqlParameters {
 export class UnsupportedColumnError extends Error {}
 
 /**
+ * An integer for row `g` within the column's CHECK bounds: distinct from every existing value for a
+ * unique column (from its largest, or from the lower bound), else cycling through the allowed range
+ * (0 … 999, or 0 … 31 999 for smallint, when unbounded).
+ */
+function integerValue(column: VolumeColumn, g: string, uniqueBase: () => string): string {
+  const cast = `::${column.type}`;
+  const { min = null, minExclusive = false, max = null, maxExclusive = false } = column.range ?? {};
+  const lo = min === null ? null : minExclusive ? Math.floor(min) + 1 : Math.ceil(min);
+  if (column.unique) {
+    const base = lo === null ? uniqueBase() : `greatest(${uniqueBase()}, ${lo - 1})`;
+    return `(${base} + 1 + ${g})${cast}`;
+  }
+  const hi = max === null ? null : maxExclusive ? Math.ceil(max) - 1 : Math.floor(max);
+  const from = lo ?? (hi === null ? 0 : Math.min(0, hi));
+  const span = hi === null ? (column.typeName === 'int2' ? 32_000 : 1000) : Math.max(1, hi - from + 1);
+  return `(${from} + ${g} % ${span})${cast}`;
+}
+
+/**
+ * A number for row `g` strictly inside the column's CHECK bounds: 0.1 … 0.9 when unbounded (fits any
+ * precision and scale, passes "> 0"), else that fraction of the bounded range, or that far inside the
+ * one bound.
+ */
+function numericValue(column: VolumeColumn, g: string): string {
+  const cast = `::${column.type}`;
+  const fraction = `((1 + ${g} % 9) / 10.0)`;
+  const { min = null, max = null } = column.range ?? {};
+  if (min !== null && max !== null) return `(${min} + ${max - min} * ${fraction})${cast}`;
+  if (min !== null) return `(${min} + ${fraction})${cast}`;
+  if (max !== null) return `(${max} - ${fraction})${cast}`;
+  return `${fraction}${cast}`;
+}
+
+/**
  * A set-based SQL expression giving row number `g` (an SQL expression, 0-based) a value for
  * `column`, distinct per row where the type allows it (so unique constraints hold), within the values
  * a CHECK or an enum allows. `uniqueBase` is an SQL expression giving the largest existing integer
@@ -43,16 +77,14 @@ export function volumeValue(
     case 'uuid':
       return `md5(${params.add(`${salt}:${column.name}:`)} || ${g}::text)::uuid`;
     case 'int2':
-      return `(${g} % 32000)${cast}`;
     case 'int4':
     case 'int8':
-      return column.unique ? `(${uniqueBase()} + 1 + ${g})${cast}` : `(${g} % 1000)${cast}`;
+      return integerValue(column, g, uniqueBase);
     case 'numeric':
     case 'float4':
     case 'float8':
     case 'money':
-      // 0.1 … 0.9: fits any precision and scale, and passes "> 0" checks.
-      return `((1 + ${g} % 9) / 10.0)${cast}`;
+      return numericValue(column, g);
     case 'bool':
       return `(${g} % 2 = 0)`;
     case 'date':

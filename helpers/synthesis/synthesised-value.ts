@@ -38,21 +38,55 @@ export function allowedByChecks(column: string, checks: readonly string[]): stri
   return allowed;
 }
 
-/** The smallest number a `col >= n` / `col > n` CHECK allows, or null. */
-export function lowerBoundByChecks(column: string, checks: readonly string[]): number | null {
+/** The bounds `col >= n`, `col > n`, `col <= n` and `col < n` CHECKs (BETWEEN among them) put on a column. */
+export interface CheckRange {
+  readonly min: number | null;
+  readonly minExclusive: boolean;
+  readonly max: number | null;
+  readonly maxExclusive: boolean;
+}
+
+/** The tightest bounds the column's CHECKs give, as `pg_get_constraintdef` prints them. */
+export function rangeByChecks(column: string, checks: readonly string[]): CheckRange {
   const ref = columnPattern(column);
-  let bound: number | null = null;
+  let range: CheckRange = { min: null, minExclusive: false, max: null, maxExclusive: false };
   for (const check of checks) {
-    const match = new RegExp(`${ref}(?:::[a-z ]+)? (>=|>) \\(?'?(-?[0-9.]+)`, 'i').exec(check);
-    if (match?.[2] === undefined) continue;
-    const value = Number(match[2]) + (match[1] === '>' ? 1 : 0);
-    bound = bound === null ? value : Math.max(bound, value);
+    // `<>` is no bound; BETWEEN prints as `((c >= 1) AND (c <= 5))`, so every comparison is read.
+    const pattern = new RegExp(`${ref}(?:::[a-z ]+)? (>=|>|<=|<)(?!>) \\(?'?(-?[0-9.]+)`, 'gi');
+    for (const match of check.matchAll(pattern)) {
+      const value = Number(match[2]);
+      if (!Number.isFinite(value)) continue;
+      const exclusive = match[1] === '>' || match[1] === '<';
+      if (match[1]?.startsWith('>')) {
+        if (range.min === null || value > range.min || (value === range.min && exclusive))
+          range = { ...range, min: value, minExclusive: exclusive };
+      } else if (range.max === null || value < range.max || (value === range.max && exclusive)) {
+        range = { ...range, max: value, maxExclusive: exclusive };
+      }
+    }
   }
-  return bound;
+  return range;
+}
+
+/** A random integer within the range (from 1 and `span` wide when it is open), or its bound when it is empty. */
+function integerIn(range: CheckRange, span: number): number {
+  const lo = range.min === null ? 1 : range.minExclusive ? Math.floor(range.min) + 1 : Math.ceil(range.min);
+  const hi =
+    range.max === null ? lo + span : range.maxExclusive ? Math.ceil(range.max) - 1 : Math.floor(range.max);
+  return hi < lo ? lo : lo + randomInt(0, hi - lo + 1);
+}
+
+/** A number within the range: its middle when both ends are bounded, else 1 or a bound's neighbour. */
+function numberIn(range: CheckRange): number {
+  const { min, max } = range;
+  if (min !== null && max !== null) return (min + max) / 2;
+  if (min !== null) return range.minExclusive ? min + 1 : min;
+  if (max !== null) return 1 < max || (1 === max && !range.maxExclusive) ? 1 : max - 1;
+  return 1;
 }
 
 /**
- * A value of the column's type that satisfies the CHECKs that can be read (IN lists, lower bounds);
+ * A value of the column's type that satisfies the CHECKs that can be read (IN lists, bounds);
  * strings and numbers are random so unique constraints hold. Types with no generator give a reason.
  * `attempt` picks another of the allowed values (enum labels, IN lists) when an earlier row collided.
  */
@@ -68,7 +102,7 @@ export function synthesiseValue(
     const first = nth(allowed) ?? '';
     return { ok: true, value: column.category === 'N' ? Number(first) : first };
   }
-  const lower = lowerBoundByChecks(column.name, checks) ?? 1;
+  const range = rangeByChecks(column.name, checks);
   switch (column.baseType) {
     case 'uuid':
       return { ok: true, value: randomUUID() };
@@ -81,15 +115,15 @@ export function synthesiseValue(
       return { ok: true, value: column.maxLength === null ? text : text.slice(-column.maxLength) };
     }
     case 'int2':
-      return { ok: true, value: lower + randomInt(0, Math.max(1, Math.min(30_000, 32_767 - lower))) };
+      return { ok: true, value: integerIn(range, Math.min(30_000, 32_767 - Math.max(1, range.min ?? 1))) };
     case 'int4':
     case 'int8':
-      return { ok: true, value: lower + randomInt(0, 1_000_000) };
+      return { ok: true, value: integerIn(range, 1_000_000) };
     case 'numeric':
     case 'float4':
     case 'float8':
     case 'money':
-      return { ok: true, value: lower };
+      return { ok: true, value: numberIn(range) };
     case 'bool':
       return { ok: true, value: false };
     case 'timestamptz':

@@ -176,4 +176,38 @@ describe('volume seeding: text CHECKs', () => {
     });
     expect(again.inserted['members']).toBe(10);
   });
+
+  test('numbers stay inside their CHECK bounds: BETWEEN, >, < on smallint, integer and numeric, a unique one from its floor', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      await client.query(`
+        CREATE TABLE orgs (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE labels (
+          id serial PRIMARY KEY,
+          org_id integer NOT NULL REFERENCES orgs (id),
+          priority smallint NOT NULL CHECK (priority BETWEEN 1 AND 5),
+          rank integer NOT NULL CHECK (rank > 10),
+          debt integer NOT NULL CHECK (debt < 0),
+          weight numeric(3,2) NOT NULL CHECK (weight >= 0.5 AND weight < 1),
+          seq integer NOT NULL UNIQUE CHECK (seq >= 100)
+        );`);
+      const result = await seedVolume(db.url, {
+        schema: 'public',
+        tenantKey: 'org_id',
+        tenantTable: 'orgs',
+        tenants: 3,
+        largestTableRows: 40,
+      });
+      expect(result.skipped).toEqual([]);
+      expect(result.inserted['labels']).toBe(40);
+      const seen = await client.query<{ priorities: number; low_seq: number }>(
+        `SELECT count(DISTINCT priority)::int AS priorities, min(seq) AS low_seq FROM labels`,
+      );
+      // The range is used, not one value: a unique or a wider check would still hold.
+      expect(seen.rows[0]).toEqual({ priorities: 5, low_seq: 100 });
+    } finally {
+      await client.end();
+    }
+  });
 });
