@@ -71,6 +71,7 @@ export function classifyWrite(
   if (observation.ok) return { kind: 'ran', rowCount: observation.rowCount };
   const refused =
     isAccessRefusalOf(observation, table) ||
+    isUnsettableColumnRefusal(observation) ||
     (tenantSetting !== undefined && isSettingRefusal(observation, tenantSetting));
   return { kind: refused ? 'refused' : 'failed', code: observation.code, message: observation.message };
 }
@@ -199,7 +200,10 @@ export function describeOtherTenantWrite(write: OtherTenantWrite): string {
 export interface CommandPrivileges {
   readonly SELECT: boolean;
   readonly INSERT: boolean;
-  /** UPDATE of the tenant column, the column every UPDATE probe sets (a column grant counts). */
+  /**
+   * UPDATE of the tenant column, the column every UPDATE probe sets (a column grant counts; an identity
+   * ALWAYS or generated column may be set by nobody).
+   */
   readonly UPDATE: boolean;
   readonly DELETE: boolean;
 }
@@ -217,7 +221,8 @@ export async function readCommandPrivileges(
   const result = await client.query<CommandPrivileges & { table: string }>(
     `SELECT t.table, has_table_privilege(r.oid, c.oid, 'SELECT') AS "SELECT",
             has_table_privilege(r.oid, c.oid, 'INSERT') AS "INSERT",
-            has_column_privilege(r.oid, c.oid, t.column, 'UPDATE') AS "UPDATE",
+            has_column_privilege(r.oid, c.oid, t.column, 'UPDATE')
+              AND a.attidentity <> 'a' AND a.attgenerated = '' AS "UPDATE",
             has_table_privilege(r.oid, c.oid, 'DELETE') AS "DELETE"
        FROM jsonb_to_recordset($2::jsonb) AS t("schema" text, "table" text, "column" text)
        JOIN pg_roles r ON r.rolname = $1
@@ -238,6 +243,14 @@ export const ALL_COMMANDS_ALLOWED: CommandPrivileges = {
   UPDATE: true,
   DELETE: true,
 };
+
+/**
+ * `428C9`: the UPDATE sets an identity ALWAYS or generated column (a tenants table keyed `GENERATED
+ * ALWAYS AS IDENTITY`), which nobody may set — refused while the statement is planned, before any row.
+ */
+export function isUnsettableColumnRefusal(observation: Observation<unknown>): boolean {
+  return !observation.ok && observation.code === '428C9';
+}
 
 /** `42501 permission denied for table <table>`: refused by the table's privileges, before any row. */
 export function isPrivilegeRefusalOf(observation: Observation<unknown>, table: string): boolean {
