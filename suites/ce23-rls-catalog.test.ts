@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   readAppRole,
   readDefinerFunctions,
+  readPartitionPaths,
   readViewPaths,
   tablesOwnedByAppRole,
 } from '../helpers/catalog/leak-paths.ts';
@@ -47,6 +48,7 @@ const catalog = await (async () => {
       owned: await tablesOwnedByAppRole(client, schema, tables, tenancy.appRole),
       views: await readViewPaths(client, schema, tables, tenancy.appRole),
       functions: await readDefinerFunctions(client, schema, tables, tenancy.appRole),
+      partitions: await readPartitionPaths(client, schema, tables, tenancy.appRole),
       otherSchemas: await readOtherSchemaTenantTables(client, schema, tenancy.tenantKey),
       appPolicies: await readAppPolicies(client, schema, tables, tenancy.appRole, tenancy.tenantSetting),
     };
@@ -255,6 +257,19 @@ describe.each(tables)('CE-23 %s (catalog)', (table) => {
     check.measure('leaks', leaks.length);
     check.offending(leaks.map(({ object, owner, detail }) => ({ object, owner, detail })));
     expect(leaks.map((leak) => `${leak.object}: ${leak.detail}`)).toEqual([]);
+  });
+
+  test(`${table}: no partition of it is open to ${tenancy.appRole} without row-level security`, ({
+    task,
+  }) => {
+    const check = defineCheck(task, { id: checkId('CE-23', 'rls', table, 'partitions'), ce: 'CE-23' });
+    const leaks = catalog.partitions.filter((partition) => partition.table === table);
+    check.measure('leaks', leaks.length);
+    check.offending(leaks.map(({ object, owner, detail }) => ({ object, owner, detail })));
+    expect(
+      leaks.map((leak) => leak.detail),
+      'revoke the grant on the partition (the application reaches it through its parent), or enable and force RLS on it',
+    ).toEqual([]);
   });
 });
 

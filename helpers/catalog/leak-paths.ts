@@ -11,7 +11,7 @@ export interface AppRoleAttributes {
 
 /** A relation or function through which the application role could read a tenant table past its policies. */
 export interface LeakPath {
-  readonly kind: 'view' | 'materialized-view' | 'security-definer-function';
+  readonly kind: 'view' | 'materialized-view' | 'security-definer-function' | 'partition';
   /** `schema.name`, or `schema.name(args)` for a function. */
   readonly object: string;
   readonly owner: string;
@@ -172,4 +172,41 @@ export async function readDefinerFunctions(
 export function namesTable(source: string, table: string): boolean {
   const escaped = table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^a-z0-9_$])"?${escaped}"?($|[^a-z0-9_$])`, 'i').test(source);
+}
+
+/**
+ * Partitions of a partitioned tenant table (at any depth) the application role may query directly
+ * and that have row-level security off: a query naming the partition is checked against the
+ * partition's own policies, never the parent's, so with RLS off there it sees every tenant's rows.
+ */
+export async function readPartitionPaths(
+  client: pg.ClientBase,
+  schema: string,
+  tables: readonly string[],
+  appRole: string,
+): Promise<readonly LeakPath[]> {
+  const result = await client.query<{ table: string; object: string; owner: string; privileges: string[] }>(
+    `WITH RECURSIVE parts AS (
+       SELECT c.relname::text AS table, i.inhrelid AS oid
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_inherits i ON i.inhparent = c.oid
+        WHERE n.nspname = $1 AND c.relname = ANY ($2::text[]) AND c.relkind = 'p'
+       UNION ALL
+       SELECT parts.table, i.inhrelid FROM parts JOIN pg_inherits i ON i.inhparent = parts.oid)
+     SELECT parts.table, p.oid::regclass::text AS object, pg_get_userbyid(p.relowner) AS owner,
+            array(SELECT privilege FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS privilege
+                   WHERE has_table_privilege($3, p.oid, privilege)) AS privileges
+       FROM parts JOIN pg_class p ON p.oid = parts.oid
+      WHERE p.relispartition AND NOT p.relrowsecurity
+        AND has_table_privilege($3, p.oid, 'SELECT, INSERT, UPDATE, DELETE')
+      ORDER BY 1, 2`,
+    [schema, tables, appRole],
+  );
+  return result.rows.map((row) => ({
+    kind: 'partition',
+    object: row.object,
+    owner: row.owner,
+    table: row.table,
+    detail: `partition ${row.object} of ${row.table}: ${appRole} may ${row.privileges.join(', ')} it directly and it has row-level security off, so the parent's policies do not apply`,
+  }));
 }
