@@ -50,6 +50,17 @@ const EXAMPLES: readonly Example[] = [
       suite: 'suites/ce23-rls-catalog.test.ts',
     },
   },
+  {
+    name: 'bigint-identity-app-schema',
+    migrations: 'migrations',
+    sabotage: {
+      file: '003_events.up.sql',
+      what: 'one partition of the partitioned events table is granted to the application directly',
+      edit: (sql) => `${sql}\nGRANT SELECT ON app.events_p0 TO ledger_app;\n`,
+      mustFail: ['ce23.rls.events.partitions'],
+      suite: 'suites/ce23-rls-catalog.test.ts',
+    },
+  },
 ];
 
 /** The full `local` gate of the example, or only `files` of it (the sabotaged run). */

@@ -1,0 +1,2 @@
+DROP VIEW app.open_tasks;
+DROP TABLE app.events;
