@@ -6,6 +6,7 @@ import { redactUrl } from '../../helpers/redact.ts';
 interface InitCommandOptions {
   readonly databaseUrl?: string;
   readonly migrations?: string;
+  readonly schema?: string;
   readonly force?: boolean;
 }
 
@@ -19,6 +20,10 @@ export function addInitCommand(program: Command, log: (line: string) => void): v
       '--migrations <dir>',
       'migrations directory (default: migrations, db/migrations or sql/migrations)',
     )
+    .option(
+      '--schema <name>',
+      'schema the gate inspects (default: the one with row-level security on most tables, else public)',
+    )
     .option('--force', 'overwrite files that exist')
     .action(async (options: InitCommandOptions) => {
       const databaseUrl =
@@ -28,6 +33,7 @@ export function addInitCommand(program: Command, log: (line: string) => void): v
         root: process.cwd(),
         ...(databaseUrl === undefined ? {} : { databaseUrl }),
         ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
         force: options.force === true,
         log,
       });

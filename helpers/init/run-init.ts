@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type pg from 'pg';
 import { connectClient } from '../db/database-connection.ts';
 import { GateError } from '../gate-error.ts';
 import { Migrator } from '../migrations/migrator.ts';
@@ -40,12 +41,43 @@ export const INIT_FILES = [
   '.github/workflows/migration-gate.yml',
 ] as const;
 
-async function factsOf(url: string, schema: string): Promise<CatalogFacts> {
+/**
+ * The schema to read: `requested`, else the one whose tables have row-level security on most often
+ * (a multi-tenant schema), then the one with most tables; `public` when no schema has a table.
+ */
+async function chooseSchema(
+  client: pg.ClientBase,
+  requested: string | undefined,
+  log: (line: string) => void,
+): Promise<string> {
+  if (requested !== undefined) return requested;
+  const result = await client.query<{ schema: string; tables: number; rls: number }>(
+    `SELECT n.nspname AS schema, count(*)::int AS tables, count(*) FILTER (WHERE c.relrowsecurity)::int AS rls
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'
+      GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 1`,
+  );
+  const chosen = result.rows[0];
+  if (chosen === undefined) return 'public';
+  if (chosen.schema !== 'public')
+    log(
+      `schema: ${chosen.schema} (${chosen.rls} of its ${chosen.tables} tables have row-level security; --schema chooses another)`,
+    );
+  return chosen.schema;
+}
+
+async function factsOf(
+  url: string,
+  requested: string | undefined,
+  log: (line: string) => void,
+): Promise<{ readonly facts: CatalogFacts; readonly schema: string }> {
   const client = await connectClient(url);
   try {
     // Only catalog queries: the session cannot write even by mistake.
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
-    return await readCatalogFacts(client, schema);
+    const schema = await chooseSchema(client, requested, log);
+    return { facts: await readCatalogFacts(client, schema), schema };
   } finally {
     await client.end();
   }
@@ -57,7 +89,6 @@ async function factsOf(url: string, schema: string): Promise<CatalogFacts> {
  */
 export async function runInit(options: InitOptions): Promise<InitResult> {
   const log = options.log ?? (() => undefined);
-  const schema = options.schema ?? 'public';
   const existing = INIT_FILES.filter((file) => existsSync(path.join(options.root, file)));
   if (existing.length > 0 && options.force !== true) {
     throw new GateError(
@@ -70,9 +101,9 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     throw new GateError(`The migrations directory ${migrations.directory} holds no migrations.`);
   log(`migrations: ${migrations.files.length} ${last.format} migration(s) in ${migrations.directory}`);
 
-  let facts: CatalogFacts;
+  let read: { readonly facts: CatalogFacts; readonly schema: string };
   if (options.databaseUrl !== undefined) {
-    facts = await factsOf(options.databaseUrl, schema);
+    read = await factsOf(options.databaseUrl, options.schema, log);
   } else {
     log('starting an embedded PostgreSQL to migrate');
     const database = await new EmbeddedProvider({ log }).start();
@@ -82,12 +113,13 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
         directory: path.resolve(options.root, migrations.directory),
         log,
       }).migrate();
-      facts = await factsOf(database.url, schema);
+      read = await factsOf(database.url, options.schema, log);
     } finally {
       await database.stop();
     }
   }
 
+  const { facts, schema } = read;
   await loadPolicyParser();
   const reads = facts.policies.flatMap((policy) => policy.expressions.map(policyReads));
   const guesses = guessConfig(facts, reads);

@@ -6,7 +6,12 @@ import { parse } from 'yaml';
 import { GateError } from '../../helpers/gate-error.ts';
 import { runInit } from '../../helpers/init/run-init.ts';
 import { createInitProject } from './init-project.ts';
-import { NOTHING_TO_GUESS, TEXT_KEY_JSON_CLAIM, UUID_WITH_TENANTS } from './init-schemas.ts';
+import {
+  APP_SCHEMA_BIGINT,
+  NOTHING_TO_GUESS,
+  TEXT_KEY_JSON_CLAIM,
+  UUID_WITH_TENANTS,
+} from './init-schemas.ts';
 
 const adminUrl = inject('adminUrl');
 
@@ -47,6 +52,23 @@ describe('migration-gate init', () => {
       "import { defineGateVitestConfig } from 'migration-gate/vitest';",
     );
     expect(await project.readFile('.env.staging.example')).toMatch(/^DATABASE_URL=postgresql:\/\//m);
+  });
+
+  test('tables in a schema of their own: init reads the schema with row-level security, not public', async () => {
+    await using project = await createInitProject(adminUrl, 'migrations', APP_SCHEMA_BIGINT);
+    const lines: string[] = [];
+    const result = await runInit({
+      root: project.root,
+      databaseUrl: project.database.url,
+      log: (l) => lines.push(l),
+    });
+    expect(result.todos).toEqual([]);
+    const config = await project.readFile('gate.config.ts');
+    expect(config).toContain("schema: 'app',");
+    expect(config).toContain("tenantKey: 'account_id',");
+    expect(config).toContain("tenantTable: 'accounts',");
+    expect(config).toContain("tenantTables: ['accounts', 'notes'],");
+    expect(lines.join('\n')).toMatch(/schema: app \(2 of its 2 tables have row-level security/);
   });
 
   test('text key without a tenants table, a JSON claim setting and a partial FORCE list', async () => {

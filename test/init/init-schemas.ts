@@ -61,3 +61,30 @@ export const NOTHING_TO_GUESS: Readonly<Record<string, string>> = {
   'V1__things.sql': 'CREATE TABLE things (id serial PRIMARY KEY, label text NOT NULL);\n',
   'U1__things.sql': 'DROP TABLE things;\n',
 };
+
+/** bigint key in a schema of its own (`app`): the migrator's bookkeeping stays in public. */
+export const APP_SCHEMA_BIGINT: Readonly<Record<string, string>> = {
+  '001_app.up.sql': `${CREATE_ROLE}
+CREATE SCHEMA app;
+GRANT USAGE ON SCHEMA app TO {role};
+CREATE TABLE app.accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);
+CREATE TABLE app.notes (
+  account_id bigint NOT NULL REFERENCES app.accounts (id),
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  body text NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+GRANT SELECT ON app.accounts TO {role};
+GRANT SELECT, INSERT ON app.notes TO {role};
+ALTER TABLE app.accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.accounts FORCE ROW LEVEL SECURITY;
+ALTER TABLE app.notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY accounts_self ON app.accounts TO {role}
+  USING (id = current_setting('app.account_id', true)::bigint);
+CREATE POLICY notes_account ON app.notes TO {role}
+  USING (account_id = current_setting('app.account_id', true)::bigint)
+  WITH CHECK (account_id = current_setting('app.account_id', true)::bigint);
+`,
+  '001_app.down.sql': 'DROP SCHEMA app CASCADE;\n',
+};
