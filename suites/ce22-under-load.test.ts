@@ -59,6 +59,7 @@ describe('CE-22 migrations under load (tenant workload while the migrations appl
         operations: migration.workload.operations,
         longestWaitMs: migration.workload.longestWaitMs,
         workloadErrors: migration.workload.errors,
+        privilegeLostOn: migration.workload.revoked,
         longestExclusiveLockMs: longest?.heldMs ?? 0,
         longestExclusiveLockOn: longest?.relation ?? null,
         maxExclusiveLockMs: maxExclusiveMs,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { connectClient } from '../db/database-connection.ts';
 import { errorMessage } from '../gate-error.ts';
+import { pgErrorFields } from '../db/pg-error.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { inContext, type TenantContextSettings } from '../db/tenant-context.ts';
 
@@ -18,6 +19,12 @@ export interface WorkloadWindow {
   /** The slowest transaction (a write and a read): how long a request waited on the migration. */
   readonly longestWaitMs: number;
   readonly errors: readonly string[];
+  /**
+   * Tables whose privilege the application role lost in the window (refused `permission denied` from
+   * then on, and left alone): a grant the migration revoked, which CE-23's security changes judge —
+   * not an interruption.
+   */
+  readonly revoked: readonly string[];
 }
 
 /**
@@ -27,6 +34,14 @@ export interface WorkloadWindow {
 export interface TenantWorkload {
   window(): Promise<WorkloadWindow>;
   stop(): Promise<void>;
+}
+
+/** `42501 permission denied for table <table>`: the role no longer holds the privilege, before any row. */
+function isPrivilegeLoss(error: unknown, table: string): boolean {
+  return (
+    pgErrorFields(error).code === '42501' &&
+    errorMessage(error).endsWith(`permission denied for table ${table}`)
+  );
 }
 
 /** No request may wait longer than this (a lock queue forever would hang the run instead of failing it). */
@@ -49,6 +64,8 @@ export async function startTenantWorkload(options: {
   let operations = 0;
   let longestWaitMs = 0;
   let errors: string[] = [];
+  const revoked = new Set<string>();
+  let revokedInWindow = new Set<string>();
   const started = performance.now();
   const clients: pg.Client[] = [];
   const inFlight = new Set<Promise<unknown>>();
@@ -82,6 +99,10 @@ export async function startTenantWorkload(options: {
     for (let turn = index; running && performance.now() - started < MAX_RUN_MS; turn += 1) {
       const table = options.tables[turn % options.tables.length];
       if (table === undefined) return;
+      if (revoked.has(qualifiedName(table.schema, table.table))) {
+        if (options.tables.every((t) => revoked.has(qualifiedName(t.schema, t.table)))) return;
+        continue;
+      }
       const t0 = performance.now();
       // Counted when it settles, inside the promise `window()` waits for.
       const request = transaction(client, tenant, table).then(
@@ -92,7 +113,11 @@ export async function startTenantWorkload(options: {
         },
         (error: unknown) => {
           longestWaitMs = Math.max(longestWaitMs, performance.now() - t0);
-          if (errors.length < MAX_ERRORS) errors.push(`tenant ${tenant}: ${errorMessage(error)}`);
+          const name = qualifiedName(table.schema, table.table);
+          if (isPrivilegeLoss(error, table.table)) {
+            revoked.add(name);
+            revokedInWindow.add(name);
+          } else if (errors.length < MAX_ERRORS) errors.push(`tenant ${tenant}: ${errorMessage(error)}`);
           return false;
         },
       );
@@ -106,10 +131,16 @@ export async function startTenantWorkload(options: {
   return {
     async window() {
       await Promise.allSettled([...inFlight]);
-      const seen = { operations, longestWaitMs: Math.round(longestWaitMs), errors };
+      const seen = {
+        operations,
+        longestWaitMs: Math.round(longestWaitMs),
+        errors,
+        revoked: [...revokedInWindow].sort(),
+      };
       operations = 0;
       longestWaitMs = 0;
       errors = [];
+      revokedInWindow = new Set();
       return seen;
     },
     async stop() {
