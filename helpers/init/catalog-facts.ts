@@ -7,6 +7,8 @@ export interface CatalogFacts {
   readonly policies: readonly PolicyFacts[];
   /** Non-owner roles holding SELECT/INSERT/UPDATE/DELETE, per table. */
   readonly grants: readonly { readonly table: string; readonly role: string; readonly privilege: string }[];
+  /** User functions whose body calls `current_setting('…')`, with the settings it names. */
+  readonly settingFunctions: readonly { readonly name: string; readonly settings: readonly string[] }[];
 }
 
 export interface TableFacts {
@@ -100,6 +102,19 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string): P
       ORDER BY 1, 2, 3`,
     [schema],
   );
+  const functions = await client.query<{ name: string; source: string }>(
+    `SELECT p.proname AS name,
+            CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END AS source
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        AND p.prokind = 'f'`,
+  );
+  const settingFunctions = functions.rows.flatMap((row) => {
+    const settings = [...(row.source ?? '').matchAll(/current_setting\s*\(\s*'([^']+)'/gi)].flatMap(
+      (match) => (match[1] === undefined ? [] : [match[1]]),
+    );
+    return settings.length === 0 ? [] : [{ name: row.name, settings: [...new Set(settings)] }];
+  });
   return {
     tables: tables.rows.map((row) => ({
       name: row.name,
@@ -118,5 +133,6 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string): P
     })),
     policies: policies.rows,
     grants: grants.rows,
+    settingFunctions,
   };
 }

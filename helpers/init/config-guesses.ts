@@ -94,9 +94,36 @@ function guessTenantTable(facts: CatalogFacts, key: string): ConfigGuesses['tena
   };
 }
 
-function guessSetting(reads: readonly PolicyReads[]): Pick<ConfigGuesses, 'tenantSetting' | 'tenantContext'> {
+/**
+ * The setting a policy reads through a helper function (`tenant_id = (SELECT current_tenant())`):
+ * the most read of the settings the called functions' bodies name, and where it was found.
+ */
+function settingThroughFunctions(
+  facts: CatalogFacts,
+  reads: readonly PolicyReads[],
+): Guess<string> | undefined {
+  const bodies = new Map(facts.settingFunctions.map((fn) => [fn.name, fn.settings]));
+  const viaFunction = reads.flatMap((read) =>
+    read.functions.flatMap((fn) => (bodies.get(fn) ?? []).map((setting) => ({ setting, fn }))),
+  );
+  const [top] = countBy(viaFunction.map((found) => found.setting));
+  if (top === undefined) return undefined;
+  const functions = [...new Set(viaFunction.filter((found) => found.setting === top[0]).map((f) => f.fn))];
+  return {
+    kind: 'guessed',
+    value: top[0],
+    source: `current_setting('${top[0]}') in ${functions.map((fn) => `${fn}()`).join(', ')}, called by ${top[1]} policy expression(s)`,
+  };
+}
+
+function guessSetting(
+  facts: CatalogFacts,
+  reads: readonly PolicyReads[],
+): Pick<ConfigGuesses, 'tenantSetting' | 'tenantContext'> {
   const [top] = countBy(reads.flatMap((read) => read.settings));
   if (top === undefined) {
+    const viaFunction = settingThroughFunctions(facts, reads);
+    if (viaFunction !== undefined) return { tenantSetting: viaFunction, tenantContext: undefined };
     return {
       tenantSetting: {
         kind: 'todo',
@@ -167,7 +194,7 @@ function guessAppRole(facts: CatalogFacts, tenantTables: readonly string[]): Con
 export function guessConfig(facts: CatalogFacts, reads: readonly PolicyReads[]): ConfigGuesses {
   const tenantKey = guessTenantKey(facts, reads);
   const foreignKeyCount = facts.foreignKeys.length;
-  const setting = guessSetting(reads);
+  const setting = guessSetting(facts, reads);
   if (tenantKey.kind === 'todo') {
     return {
       tenantKey,

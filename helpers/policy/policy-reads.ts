@@ -9,6 +9,8 @@ export interface PolicyReads {
   readonly claims: readonly { readonly setting: string; readonly claim: string }[];
   /** Columns the expression names (the last part of each column reference). */
   readonly columns: readonly string[];
+  /** Functions the expression calls (the last part of each name), e.g. a `current_tenant()` helper. */
+  readonly functions: readonly string[];
 }
 
 /** The setting a `current_setting('…')` call reads, else undefined. */
@@ -36,9 +38,14 @@ export function policyReads(expression: string): PolicyReads {
   const settings: string[] = [];
   const claims: { setting: string; claim: string }[] = [];
   const columns: string[] = [];
+  const functions: string[] = [];
   for (const node of walk({ [root.kind]: root.fields })) {
     const setting = settingOf(node);
     if (setting !== undefined) settings.push(setting);
+    if (node.kind === 'FuncCall' && setting === undefined) {
+      const name = nameParts(node, 'funcname').at(-1);
+      if (name !== undefined) functions.push(name);
+    }
     if (node.kind === 'ColumnRef') {
       const parts = nameParts(node, 'fields');
       const last = parts[parts.length - 1];
@@ -52,5 +59,5 @@ export function policyReads(expression: string): PolicyReads {
       if (claimSetting !== undefined && claim !== undefined) claims.push({ setting: claimSetting, claim });
     }
   }
-  return { settings, claims, columns };
+  return { settings, claims, columns, functions };
 }

@@ -27,6 +27,7 @@ test('a tenant table without row-level security is named as the tenant table but
     ],
     policies: [],
     grants: [{ table: 'invoices', role: 'app', privilege: 'INSERT' }],
+    settingFunctions: [],
   };
   const guesses = guessConfig(facts, []);
   expect(guesses.tenantKey).toMatchObject({ kind: 'guessed', value: { name: 'account_id', type: 'uuid' } });

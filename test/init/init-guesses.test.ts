@@ -9,6 +9,7 @@ import { createInitProject } from './init-project.ts';
 import {
   APP_SCHEMA_BIGINT,
   NOTHING_TO_GUESS,
+  SETTING_THROUGH_FUNCTION,
   TEXT_KEY_JSON_CLAIM,
   UUID_WITH_TENANTS,
 } from './init-schemas.ts';
@@ -69,6 +70,15 @@ describe('migration-gate init', () => {
     expect(config).toContain("tenantTable: 'accounts',");
     expect(config).toContain("tenantTables: ['accounts', 'notes'],");
     expect(lines.join('\n')).toMatch(/schema: app \(2 of its 2 tables have row-level security/);
+  });
+
+  test('policies that read the tenant through a helper function: the setting its body reads', async () => {
+    await using project = await createInitProject(adminUrl, 'migrations', SETTING_THROUGH_FUNCTION);
+    const result = await runInit({ root: project.root, databaseUrl: project.database.url });
+    expect(result.todos).toEqual([]);
+    expect(await project.readFile('gate.config.ts')).toMatch(
+      /\/\/ current_setting\('app\.tenant'\) in app_current_tenant\(\), called by 2 policy expression\(s\)\n\s+tenantSetting: 'app\.tenant',/,
+    );
   });
 
   test('text key without a tenants table, a JSON claim setting and a partial FORCE list', async () => {

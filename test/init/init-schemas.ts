@@ -88,3 +88,18 @@ CREATE POLICY notes_account ON app.notes TO {role}
 `,
   '001_app.down.sql': 'DROP SCHEMA app CASCADE;\n',
 };
+
+/** uuid key, the tenant read through a helper function the policies call: `(SELECT app_current_tenant())`. */
+export const SETTING_THROUGH_FUNCTION: Readonly<Record<string, string>> = {
+  '001_tasks.up.sql': `${CREATE_ROLE}
+CREATE FUNCTION app_current_tenant() RETURNS uuid LANGUAGE sql STABLE
+  AS $$ SELECT nullif(current_setting('app.tenant', true), '')::uuid $$;
+CREATE TABLE tasks (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), tenant_id uuid NOT NULL, title text NOT NULL);
+GRANT SELECT, INSERT ON tasks TO {role};
+ALTER TABLE tasks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tasks FORCE ROW LEVEL SECURITY;
+CREATE POLICY tasks_select ON tasks FOR SELECT TO {role} USING (tenant_id = (SELECT app_current_tenant()));
+CREATE POLICY tasks_insert ON tasks FOR INSERT TO {role} WITH CHECK (tenant_id = (SELECT app_current_tenant()));
+`,
+  '001_tasks.down.sql': 'DROP TABLE tasks;\nDROP FUNCTION app_current_tenant();\n',
+};
