@@ -75,7 +75,17 @@ describe('CE-22 migration execution', () => {
       const version = await readVersion(client, bookkeepingSchema);
       const history = await readHistory(client, bookkeepingSchema);
       check.measureAll({ version, expected: settings.migrations.expectedVersion, applied: history.length });
-      expect(version).toBe(settings.migrations.expectedVersion);
+      // Pending migrations only dry-run (staging without MIGRATION_GATE_APPLY): say so, not just "001 ≠ 002".
+      const dryRunOnly =
+        run.migrate.ok !== true && run.dryRun.ok === true
+          ? run.dryRun.value.executed.map((migration) => migration.name)
+          : [];
+      expect(
+        version,
+        dryRunOnly.length === 0
+          ? `the database is at ${version ?? 'no version'}, not ${settings.migrations.expectedVersion}`
+          : `the database is at ${version ?? 'no version'}: ${dryRunOnly.join(', ')} pending and only dry-run (they ran and were rolled back); this run judged the database as it is — apply them (the deploy, or MIGRATION_GATE_APPLY=1 after the backup) and gate again`,
+      ).toBe(settings.migrations.expectedVersion);
     } finally {
       client.release();
     }

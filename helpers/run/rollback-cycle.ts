@@ -208,7 +208,18 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
       const client = await connectClient(mirror.url);
       try {
         const probe = options.probe;
+        const bookkeepingSchema = options.bookkeepingSchema ?? DEFAULT_BOOKKEEPING_SCHEMA;
+        const migrator = new Migrator({
+          databaseUrl: mirror.url,
+          directory: options.migrationsDirectory,
+          bookkeepingSchema,
+        });
         const before = await attempt(async () => {
+          // A staging run that only dry-ran its pending migrations copied the database before them:
+          // the copy takes them first, so the cycle rehearses their down files (none pending: no-op).
+          await migrator.migrate().catch((error: unknown) => {
+            throw new Error(`bringing the copy to the latest migration failed: ${errorMessage(error)}`);
+          });
           if (probe !== undefined) {
             const columns = Object.keys(probe.row);
             await client.query(
@@ -221,12 +232,6 @@ export async function runRollbackCycle(options: RollbackCycleOptions): Promise<R
         });
         record = { ...record, before };
         if (before.ok !== true) return;
-        const bookkeepingSchema = options.bookkeepingSchema ?? DEFAULT_BOOKKEEPING_SCHEMA;
-        const migrator = new Migrator({
-          databaseUrl: mirror.url,
-          directory: options.migrationsDirectory,
-          bookkeepingSchema,
-        });
         const plan = await attempt(() => planCycle(migrator, target));
         record = { ...record, plan };
         if (plan.ok !== true) return;
