@@ -129,7 +129,12 @@ export function diffSecurity(
     }
     const toApp = grant.grantee === options.appRole || grant.grantee === 'PUBLIC';
     const newTable = !existedBefore.has(grant.table);
-    const widens = toApp && !newTable;
+    // A column the run adds holds no data anyone could reach before (unknown without a column list).
+    const newColumn =
+      grant.column !== null &&
+      before.columns !== undefined &&
+      !before.columns.includes(`${grant.table}.${grant.column}`);
+    const widens = toApp && !newTable && !newColumn;
     changes.push({
       object,
       kind: 'grant',
@@ -138,7 +143,9 @@ export function diffSecurity(
         ? `new privilege for ${grant.grantee} on an existing table`
         : newTable
           ? 'on a table this run created'
-          : `granted to ${grant.grantee}`,
+          : newColumn
+            ? 'on a column this run created'
+            : `granted to ${grant.grantee}`,
       risky: widens,
     });
   }

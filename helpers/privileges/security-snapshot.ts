@@ -34,6 +34,8 @@ export interface SecuritySnapshot {
   readonly policies: readonly PolicyState[];
   readonly grants: readonly GrantState[];
   readonly tables: readonly RlsFlagState[];
+  /** Every column of those tables, `table.column`: a grant on a column the run adds is no widening. */
+  readonly columns?: readonly string[];
 }
 
 /** Whitespace collapsed, so a reformatted but identical expression compares equal. */
@@ -73,9 +75,17 @@ export async function takeSecuritySnapshot(client: pg.ClientBase, schema: string
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`,
     [schema],
   );
+  const columns = await client.query<{ name: string }>(
+    `SELECT c.relname || '.' || a.attname AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1`,
+    [schema],
+  );
   return {
     schema,
     takenAt: new Date().toISOString(),
+    columns: columns.rows.map((row) => row.name),
     policies: policies.rows.map((row) => ({
       ...row,
       roles: row.roles,

@@ -131,6 +131,27 @@ describe('diffSecurity: grants and RLS flags', () => {
     });
   });
 
+  test('a grant on a column the run added is added, not widened; on a column that was there it widens', () => {
+    const before = snapshot({ columns: ['documents.id', 'documents.title'] });
+    const after = snapshot({
+      columns: ['documents.id', 'documents.title', 'documents.status'],
+      grants: [
+        ...snapshot().grants,
+        { table: 'documents', column: 'status', grantee: 'c2pro_app', privilege: 'UPDATE' },
+        { table: 'documents', column: 'title', grantee: 'c2pro_app', privilege: 'UPDATE' },
+      ],
+    });
+    expect(change(after, 'public.documents(status) grant UPDATE to c2pro_app', before)).toMatchObject({
+      change: 'added',
+      detail: 'on a column this run created',
+      risky: false,
+    });
+    expect(change(after, 'public.documents(title) grant UPDATE to c2pro_app', before)).toMatchObject({
+      change: 'widened',
+      risky: true,
+    });
+  });
+
   test('a revoked grant is narrowed', () => {
     expect(change(snapshot({ grants: [] }), 'public.documents grant SELECT to c2pro_app')).toMatchObject({
       change: 'narrowed',
