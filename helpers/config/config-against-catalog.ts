@@ -17,6 +17,8 @@ interface ComparedCatalog {
   readonly roles: ReadonlySet<string>;
   /** Settings the schema's policies read with `current_setting`, as the PostgreSQL parser finds them. */
   readonly policySettings: readonly string[];
+  /** JSON claims of settings the policies (or functions) read: `current_setting('x')::json ->> 'claim'`. */
+  readonly claims: readonly { readonly setting: string; readonly claim: string }[];
   readonly hasPolicies: boolean;
   /** Bodies of the functions outside the system schemas (a policy may read its setting through one). */
   readonly functionSources: readonly string[];
@@ -57,8 +59,14 @@ async function readComparedCatalog(client: pg.ClientBase, schema: string): Promi
   );
   // The settings a policy reads, found by the PostgreSQL parser as `init` finds them.
   await loadPolicyParser();
-  const policySettings = policies.rows.flatMap((row) =>
-    row.expressions.flatMap((expression) => policyReads(expression).settings),
+  const reads = policies.rows.flatMap((row) => row.expressions.map((expression) => policyReads(expression)));
+  const policySettings = reads.flatMap((read) => read.settings);
+  const functionClaims = functions.rows.flatMap((row) =>
+    [
+      ...row.source.matchAll(/current_setting\s*\(\s*'([^']+)'[^)]*\)\s*::\s*jsonb?\s*->>?\s*'([^']+)'/gi),
+    ].flatMap((match) =>
+      match[1] === undefined || match[2] === undefined ? [] : [{ setting: match[1], claim: match[2] }],
+    ),
   );
   return {
     relations: new Map(
@@ -66,6 +74,7 @@ async function readComparedCatalog(client: pg.ClientBase, schema: string): Promi
     ),
     roles: new Set(roles.rows.map((row) => row.rolname)),
     policySettings: [...new Set(policySettings)],
+    claims: [...reads.flatMap((read) => read.claims), ...functionClaims],
     hasPolicies: policies.rows.length > 0,
     functionSources: functions.rows.map((row) => row.source),
   };
@@ -220,6 +229,16 @@ function settingProblems(config: GateConfig, facts: ComparedCatalog): ConfigProb
   if (tenantContext !== undefined || !facts.hasPolicies) return [];
   // Setting names are case-insensitive in PostgreSQL.
   const wanted = tenantSetting.toLowerCase();
+  // Read as JSON (a JWT claim): the gate must write the claim, not the bare id, or every probe fails 22P02.
+  const claim = facts.claims.find((read) => read.setting.toLowerCase() === wanted)?.claim;
+  if (claim !== undefined) {
+    return [
+      {
+        field: 'tenancy.tenantContext',
+        sentence: `the policies read tenancy.tenantSetting "${tenantSetting}" as JSON (->> '${claim}'), so setting it to a bare tenant id makes them fail (22P02); add tenancy.tenantContext: { sql: "SELECT set_config('${tenantSetting}', json_build_object('${claim}', $1::text)::text, true)" } (what init writes).`,
+      },
+    ];
+  }
   if (facts.policySettings.some((setting) => setting.toLowerCase() === wanted)) return [];
   // Read through a function: its body names the setting (a conservative match, never a false alarm).
   if (facts.functionSources.some((source) => source.toLowerCase().includes(`'${wanted}'`))) return [];

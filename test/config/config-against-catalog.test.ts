@@ -81,6 +81,31 @@ describe('the config compared with the catalog it gates', () => {
     expect(await problemsOf(withTenancy({ tenantSetting: 'App.Tenant' }), sql)).toEqual([]);
   });
 
+  test('policies that read the setting as a JSON claim, with no tenantContext: one sentence naming the statement to add', async () => {
+    const sql = `
+      DO $$
+      DECLARE p record;
+      BEGIN
+        FOR p IN SELECT schemaname, tablename, policyname FROM pg_policies WHERE schemaname = 'public' LOOP
+          EXECUTE format('DROP POLICY %I ON %I.%I', p.policyname, p.schemaname, p.tablename);
+        END LOOP;
+      END $$;
+      CREATE POLICY own ON projects
+        USING (tenant_id::text = (current_setting('request.jwt.claims', true)::jsonb ->> 'org_id'));`;
+    const claims = withTenancy({ tenantSetting: 'request.jwt.claims' });
+    expect(await problemsOf(claims, sql)).toEqual([
+      `the policies read tenancy.tenantSetting "request.jwt.claims" as JSON (->> 'org_id'), so setting it to a bare tenant id makes them fail (22P02); add tenancy.tenantContext: { sql: "SELECT set_config('request.jwt.claims', json_build_object('org_id', $1::text)::text, true)" } (what init writes).`,
+    ]);
+    // Clean negative: with that statement the config fits.
+    const withContext = withTenancy({
+      tenantSetting: 'request.jwt.claims',
+      tenantContext: {
+        sql: "SELECT set_config('request.jwt.claims', json_build_object('org_id', $1::text)::text, true)",
+      },
+    });
+    expect(await problemsOf(withContext, sql)).toEqual([]);
+  });
+
   test('clean negative: with the application’s own tenant statement the setting is not judged', async () => {
     const config = withTenancy({
       tenantSetting: 'request.jwt.claims',
