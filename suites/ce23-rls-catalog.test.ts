@@ -7,6 +7,7 @@ import {
   tablesOwnedByAppRole,
 } from '../helpers/catalog/leak-paths.ts';
 import { readOtherSchemaTenantTables } from '../helpers/catalog/other-schema-tenant-tables.ts';
+import { readOutsideTenancyTables } from '../helpers/catalog/outside-tenancy.ts';
 import { readRlsCoverage } from '../helpers/catalog/rls-coverage.ts';
 import {
   coveredByTenantFloor,
@@ -50,6 +51,7 @@ const catalog = await (async () => {
       functions: await readDefinerFunctions(client, schema, tables, tenancy.appRole),
       partitions: await readPartitionPaths(client, schema, tables, tenancy.appRole),
       otherSchemas: await readOtherSchemaTenantTables(client, schema, tenancy.tenantKey),
+      outsideTenancy: await readOutsideTenancyTables(client, schema, tables, tenancy.appRole),
       appPolicies: await readAppPolicies(client, schema, tables, tenancy.appRole, tenancy.tenantSetting),
     };
   } finally {
@@ -71,6 +73,16 @@ describe('CE-23 RLS coverage (catalog)', () => {
       unexpected,
     });
     check.offending(missing.map((table) => ({ table, problem: 'missing or without the tenant key' })));
+    // Not judged for isolation, so said: a per-user or lookup table's own policies are the team's to review.
+    check.inventory(
+      `Tables ${tenancy.appRole} can reach outside tenancy (no tenant key: not probed for isolation)`,
+      catalog.outsideTenancy.map((found) => ({
+        table: found.table,
+        privileges: found.privileges.join(', '),
+        'rls enabled': found.rlsEnabled ? 'yes' : 'no',
+        policies: found.policies,
+      })),
+    );
     expect(missing, `tables expected by gate.config.ts but not tenant-scoped in ${schema}`).toEqual([]);
   });
 
