@@ -12,6 +12,7 @@ import { WELL_KNOWN_CHECK_IDS, defineCheck, defineWellKnownCheck } from '../repo
 import { suitePool } from './support/database.ts';
 import { gateSettings, migrationsDirectory } from './support/gate-settings.ts';
 import { postMigrationBackup, postMigrationBackupNeeded } from './support/post-migration-backup.ts';
+import { dryRunOnlyMigrations } from './setup/gate-run-record.ts';
 
 const run = inject('gateRun');
 const pool = await suitePool();
@@ -76,10 +77,7 @@ describe('CE-22 migration execution', () => {
       const history = await readHistory(client, bookkeepingSchema);
       check.measureAll({ version, expected: settings.migrations.expectedVersion, applied: history.length });
       // Pending migrations only dry-run (staging without MIGRATION_GATE_APPLY): say so, not just "001 ≠ 002".
-      const dryRunOnly =
-        run.migrate.ok !== true && run.dryRun.ok === true
-          ? run.dryRun.value.executed.map((migration) => migration.name)
-          : [];
+      const dryRunOnly = dryRunOnlyMigrations(run);
       expect(
         version,
         dryRunOnly.length === 0

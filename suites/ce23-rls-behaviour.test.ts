@@ -27,6 +27,7 @@ import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
 import { emptyTenantSkipReason } from '../helpers/db/tenant-context.ts';
 import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
 import { checkId, defineCheck, notApplicable, type MatrixCommand } from '../reports/check-meta.ts';
+import { pendingNote } from './setup/gate-run-record.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
 
@@ -111,7 +112,7 @@ function prepared(
 ): { column: string; s: IsolationSession } {
   if (target.tenantColumn === null) {
     expect.fail(
-      `${target.table} is expected to be tenant-scoped (gate.config.ts) but does not exist in ${schema} or has no ${tenancy.tenantKey} column`,
+      `${target.table} is expected to be tenant-scoped (gate.config.ts) but does not exist in ${schema} or has no ${tenancy.tenantKey} column${pendingNote(inject('gateRun'))}`,
     );
   }
   const s = session(which);

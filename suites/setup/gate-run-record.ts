@@ -69,6 +69,24 @@ export function changedNothing(run: Pick<GateRunRecord, 'migrate' | 'seeded'>): 
   return run.migrate.ok === 'not-run' && run.seeded.ok === 'not-run';
 }
 
+/**
+ * Migrations the run only dry-ran (staging without MIGRATION_GATE_APPLY): pending, so what they create
+ * is not in the database the suites judge. Empty when the run applied them or had none pending.
+ */
+export function dryRunOnlyMigrations(run: Pick<GateRunRecord, 'migrate' | 'dryRun'>): readonly string[] {
+  return run.migrate.ok !== true && run.dryRun.ok === true
+    ? run.dryRun.value.executed.map((migration) => migration.name)
+    : [];
+}
+
+/** `(004_x, 005_y pending and only dry-run …)` for a message about something missing; '' when none. */
+export function pendingNote(run: Pick<GateRunRecord, 'migrate' | 'dryRun'>): string {
+  const pending = dryRunOnlyMigrations(run);
+  return pending.length === 0
+    ? ''
+    : ` (${pending.join(', ')} pending and only dry-run in this run: what they create is not there yet)`;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     gateRun: GateRunRecord;
