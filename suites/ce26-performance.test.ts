@@ -324,6 +324,14 @@ describe('CE-26 performance: RLS overhead (application role vs owner with the te
         perRow.length === 0
           ? null
           : `the policy calls ${perRow.map((name) => `${name}()`).join(', ')} once per row (a Filter, no InitPlan): make it STABLE or wrap it as (SELECT ${perRow[0] ?? 'f'}()) so it is evaluated once and can use an index`;
+      // No function of the schema's, but the setting itself read in a Filter: the same per-row cost
+      // (an unwrapped current_setting(…)::jsonb ->> 'org_id'), said only when the ratio is over.
+      const hint =
+        finding ??
+        (!app.plan.hasInitPlan &&
+        app.plan.filterFunctions.some((name) => (name.split('.').pop() ?? name) === 'current_setting')
+          ? 'the policy reads current_setting() in a Filter, once per row (no InitPlan): wrap the tenant expression as (SELECT …) so it is evaluated once and can use an index'
+          : null);
       check.measureAll({
         appMs: app.medianMs,
         ownerMs: owner.medianMs,
@@ -336,7 +344,7 @@ describe('CE-26 performance: RLS overhead (application role vs owner with the te
       });
       expect(
         ratio,
-        `${benchmark.name}: as the application role it took ${app.medianMs.toFixed(2)} ms, ${ratio.toFixed(1)}x the owner's ${owner.medianMs.toFixed(2)} ms${finding === null ? '' : `; ${finding}`}`,
+        `${benchmark.name}: as the application role it took ${app.medianMs.toFixed(2)} ms, ${ratio.toFixed(1)}x the owner's ${owner.medianMs.toFixed(2)} ms${hint === null ? '' : `; ${hint}`}`,
       ).toBeLessThanOrEqual(maxRatio);
     });
   }
