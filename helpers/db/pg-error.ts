@@ -33,3 +33,14 @@ export function pgErrorFields(error: unknown): PgErrorFields {
     message: field('message'),
   };
 }
+
+/**
+ * `42501 permission denied for table <table>`: refused by the table's privileges, before any row is
+ * read (a row-level-security refusal reads differently, and another table's denial names that table).
+ */
+export function isTablePrivilegeDenial(
+  fields: { readonly code: string | undefined; readonly message: string | undefined },
+  table: string,
+): boolean {
+  return fields.code === '42501' && (fields.message ?? '').endsWith(`permission denied for table ${table}`);
+}

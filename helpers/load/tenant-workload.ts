@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { connectClient } from '../db/database-connection.ts';
 import { errorMessage } from '../gate-error.ts';
-import { pgErrorFields } from '../db/pg-error.ts';
+import { isTablePrivilegeDenial, pgErrorFields } from '../db/pg-error.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { inContext, type TenantContextSettings } from '../db/tenant-context.ts';
 
@@ -34,14 +34,6 @@ export interface WorkloadWindow {
 export interface TenantWorkload {
   window(): Promise<WorkloadWindow>;
   stop(): Promise<void>;
-}
-
-/** `42501 permission denied for table <table>`: the role no longer holds the privilege, before any row. */
-function isPrivilegeLoss(error: unknown, table: string): boolean {
-  return (
-    pgErrorFields(error).code === '42501' &&
-    errorMessage(error).endsWith(`permission denied for table ${table}`)
-  );
 }
 
 /** No request may wait longer than this (a lock queue forever would hang the run instead of failing it). */
@@ -114,7 +106,8 @@ export async function startTenantWorkload(options: {
         (error: unknown) => {
           longestWaitMs = Math.max(longestWaitMs, performance.now() - t0);
           const name = qualifiedName(table.schema, table.table);
-          if (isPrivilegeLoss(error, table.table)) {
+          // The role no longer holds the privilege (a grant the migration revoked).
+          if (isTablePrivilegeDenial(pgErrorFields(error), table.table)) {
             revoked.add(name);
             revokedInWindow.add(name);
           } else if (errors.length < MAX_ERRORS) errors.push(`tenant ${tenant}: ${errorMessage(error)}`);

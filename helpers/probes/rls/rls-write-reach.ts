@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { IsolationTable } from '../../catalog/isolation-types.ts';
 import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
+import { isTablePrivilegeDenial } from '../../db/pg-error.ts';
 import { deleteTenantRows, referencingTables } from '../../catalog/rls-dependents.ts';
 import {
   isAccessRefusalOf,
@@ -254,9 +255,5 @@ export function isUnsettableColumnRefusal(observation: Observation<unknown>): bo
 
 /** `42501 permission denied for table <table>`: refused by the table's privileges, before any row. */
 export function isPrivilegeRefusalOf(observation: Observation<unknown>, table: string): boolean {
-  return (
-    !observation.ok &&
-    observation.code === '42501' &&
-    observation.message.endsWith(`permission denied for table ${table}`)
-  );
+  return !observation.ok && isTablePrivilegeDenial(observation, table);
 }
