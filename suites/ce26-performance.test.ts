@@ -12,6 +12,7 @@ import {
   type RegressionRule,
 } from '../helpers/perf/perf-baseline.ts';
 import { chooseTenant, resolveParams, sizeTenantTables } from '../helpers/perf/perf-inputs.ts';
+import { readCommandPrivileges } from '../helpers/probes/rls/rls-write-reach.ts';
 import { gateConnections, indexUsage, relationSizes } from '../helpers/perf/workload-stats.ts';
 import { qualifiedName, quoteIdent } from '../helpers/db/sql-identifier.ts';
 import { inContext, type TenantContext } from '../helpers/db/tenant-context.ts';
@@ -113,12 +114,7 @@ const inputs = await withReadScope(pool, async (client) => {
       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'`,
   );
   // A tenant table the role may not read (an audit trail only a trigger writes) is never listed by it.
-  const readable = await client.query<{ name: string }>(
-    `SELECT t.name FROM unnest($2::text[]) AS t(name)
-      WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
-         OR has_table_privilege($1, t.name, 'SELECT')`,
-    [tenancy.appRole, tenantTables.map((table) => qualifiedName(table.schema, table.table))],
-  );
+  const privileges = await readCommandPrivileges(client, tenancy.appRole, tenantTables);
   const flush = await client.query<{ present: boolean }>(
     `SELECT to_regproc('pg_catalog.pg_stat_force_next_flush') IS NOT NULL AS present`,
   );
@@ -129,7 +125,7 @@ const inputs = await withReadScope(pool, async (client) => {
     estimates: new Map(estimates.rows.map((row) => [row.name, row.estimate])),
     userFunctions: new Set(functions.rows.map((row) => row.name)),
     canFlushStats: flush.rows[0]?.present === true,
-    readable: new Set(readable.rows.map((row) => row.name)),
+    mayRead: (table: string): boolean => privileges.get(table)?.SELECT ?? true,
   };
 });
 const { tenantId } = inputs;
@@ -143,7 +139,7 @@ const listQuery = (table: TenantTable): Benchmark => ({
   params: [],
   ownerParams: ['tenant'],
   budgetMs: listBudgetMs,
-  ...(inputs.readable.has(qualifiedName(table.schema, table.table))
+  ...(inputs.mayRead(table.table)
     ? {}
     : { unreadable: `${tenancy.appRole} holds no SELECT on ${table.table}: the application never lists it` }),
 });

@@ -8,6 +8,7 @@ import { compareVersions } from '../migrations/migration-version.ts';
 import { loadMigrations, type MigrationFile } from '../migrations/migration-files.ts';
 import { Migrator, defaultRollbackTarget, resolveRollbackTarget } from '../migrations/migrator.ts';
 import { sizeTenantTables } from '../perf/perf-inputs.ts';
+import { readCommandPrivileges } from '../probes/rls/rls-write-reach.ts';
 import { cloneOnServer, dropOnServer, scratchName } from '../run/rehearsal-server.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { startLockSampler, type SampledLock } from './lock-sampler.ts';
@@ -151,15 +152,16 @@ export async function rehearseMigrationsUnderLoad(
                  FROM ${qualifiedName(largest.schema, largest.table)} LIMIT ${WORKLOAD_TENANTS}`,
             )
           ).rows.map((row) => row.tenant);
+    // The application never touches a table it may not read (an audit trail its triggers write);
+    // the workload's own reads and the write's row lookup need SELECT.
+    const privileges = await readCommandPrivileges(
+      client,
+      config.tenancy.appRole,
+      sized.map(({ table }) => table),
+    );
     const workloadTables: WorkloadTable[] = [];
     for (const { table } of sized) {
-      // The application never touches a table it may not read (an audit trail its triggers write);
-      // the workload's own reads and the write's row lookup need SELECT.
-      const readable = await client.query<{ ok: boolean }>(
-        `SELECT has_table_privilege($1, $2::regclass, 'SELECT') AS ok`,
-        [config.tenancy.appRole, qualifiedName(table.schema, table.table)],
-      );
-      if (readable.rows[0]?.ok !== true) continue;
+      if (privileges.get(table.table)?.SELECT === false) continue;
       workloadTables.push({
         schema: table.schema,
         table: table.table,
