@@ -26,17 +26,19 @@ export async function insertAsApplication(
     await applyContext(client, tenancy, context);
     if (actor !== undefined) await client.query('SELECT set_config($1, $2, true)', [actor.setting, actor.id]);
   };
+  // One synthesiser for both attempts and the row: it caches the catalog, never data.
+  const synthesiser = new RowSynthesiser(client, schema, tenancy);
   await client.query('SAVEPOINT mg_app_write_preconditions');
-  let prepared = await preconditions(client, schema, tenancy, tenantId, table, () => enter(asTenant));
+  let prepared = await preconditions(synthesiser, tenancy, tenantId, table, () => enter(asTenant));
   if (!prepared.ok) {
     await client.query('ROLLBACK TO SAVEPOINT mg_app_write_preconditions');
     const asApplication = prepared.reason;
-    prepared = await preconditions(client, schema, tenancy, tenantId, table, () => enter({ kind: 'owner' }));
+    prepared = await preconditions(synthesiser, tenancy, tenantId, table, () => enter({ kind: 'owner' }));
     if (!prepared.ok)
       return { ok: false, reason: `${asApplication} (and as the connecting role: ${prepared.reason})` };
   }
   await enter(asTenant);
-  return new RowSynthesiser(client, schema, tenancy).insertRow(table, prepared.row, { keep: true });
+  return synthesiser.insertRow(table, prepared.row, { keep: true });
 }
 
 /**
@@ -44,15 +46,13 @@ export async function insertAsApplication(
  * parents inserted, and the row's values chosen, without inserting it.
  */
 async function preconditions(
-  client: pg.ClientBase,
-  schema: string,
+  synthesiser: RowSynthesiser,
   tenancy: TenancyConfig,
   tenantId: string,
   table: string,
   enter: () => Promise<void>,
 ): Promise<SynthesisResult> {
   await enter();
-  const synthesiser = new RowSynthesiser(client, schema, tenancy);
   // With no tenants table, a tenant is just a value of the tenant key: nothing to create first.
   if (tenancy.tenantTable !== undefined) {
     const tenant = await synthesiser.insert(tenancy.tenantTable, tenantId);
