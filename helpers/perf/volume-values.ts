@@ -1,3 +1,4 @@
+import { integerBounds } from '../synthesis/synthesised-value.ts';
 import type { VolumeColumn } from './volume-catalog.ts';
 
 /** Collects the parameters of one statement and hands out their `$n` placeholders. */
@@ -29,13 +30,11 @@ export class UnsupportedColumnError extends Error {}
  */
 function integerValue(column: VolumeColumn, g: string, uniqueBase: () => string): string {
   const cast = `::${column.type}`;
-  const { min = null, minExclusive = false, max = null, maxExclusive = false } = column.range ?? {};
-  const lo = min === null ? null : minExclusive ? Math.floor(min) + 1 : Math.ceil(min);
+  const { lo, hi } = column.range === undefined ? { lo: null, hi: null } : integerBounds(column.range);
   if (column.unique) {
     const base = lo === null ? uniqueBase() : `greatest(${uniqueBase()}, ${lo - 1})`;
     return `(${base} + 1 + ${g})${cast}`;
   }
-  const hi = max === null ? null : maxExclusive ? Math.ceil(max) - 1 : Math.floor(max);
   const from = lo ?? (hi === null ? 0 : Math.min(0, hi));
   const span = hi === null ? (column.typeName === 'int2' ? 32_000 : 1000) : Math.max(1, hi - from + 1);
   return `(${from} + ${g} % ${span})${cast}`;

@@ -68,11 +68,20 @@ export function rangeByChecks(column: string, checks: readonly string[]): CheckR
   return range;
 }
 
+/** The smallest and largest integers the range allows (null: unbounded on that side). */
+export function integerBounds(range: CheckRange): { readonly lo: number | null; readonly hi: number | null } {
+  const { min, max } = range;
+  return {
+    lo: min === null ? null : range.minExclusive ? Math.floor(min) + 1 : Math.ceil(min),
+    hi: max === null ? null : range.maxExclusive ? Math.ceil(max) - 1 : Math.floor(max),
+  };
+}
+
 /** A random integer within the range (from 1 and `span` wide when it is open), or its bound when it is empty. */
 function integerIn(range: CheckRange, span: number): number {
-  const lo = range.min === null ? 1 : range.minExclusive ? Math.floor(range.min) + 1 : Math.ceil(range.min);
-  const hi =
-    range.max === null ? lo + span : range.maxExclusive ? Math.ceil(range.max) - 1 : Math.floor(range.max);
+  const bounds = integerBounds(range);
+  const lo = bounds.lo ?? 1;
+  const hi = bounds.hi ?? lo + span;
   return hi < lo ? lo : lo + randomInt(0, hi - lo + 1);
 }
 
