@@ -25,6 +25,15 @@ const withTenancy = (tenancy: Partial<GateConfig['tenancy']>): GateConfig => ({
   tenancy: { ...gateConfig.tenancy, ...tenancy },
 });
 
+/** Drops every policy of the reference schema, so a test's own policies are the only ones. */
+const DROP_EVERY_POLICY = `DO $$
+  DECLARE p record;
+  BEGIN
+    FOR p IN SELECT schemaname, tablename, policyname FROM pg_policies WHERE schemaname = 'public' LOOP
+      EXECUTE format('DROP POLICY %I ON %I.%I', p.policyname, p.schemaname, p.tablename);
+    END LOOP;
+  END $$;`;
+
 describe('the config compared with the catalog it gates', () => {
   test('the reference config fits the reference schema', async () => {
     expect(await problemsOf(gateConfig)).toEqual([]);
@@ -68,13 +77,7 @@ describe('the config compared with the catalog it gates', () => {
     const sql = `
       CREATE FUNCTION app_tenant() RETURNS uuid LANGUAGE sql STABLE
         AS $$ SELECT nullif(current_setting('app.tenant', true), '')::uuid $$;
-      DO $$
-      DECLARE p record;
-      BEGIN
-        FOR p IN SELECT schemaname, tablename, policyname FROM pg_policies WHERE schemaname = 'public' LOOP
-          EXECUTE format('DROP POLICY %I ON %I.%I', p.policyname, p.schemaname, p.tablename);
-        END LOOP;
-      END $$;
+      ${DROP_EVERY_POLICY}
       CREATE POLICY own ON projects USING (tenant_id = app_tenant());`;
     expect(await problemsOf(withTenancy({ tenantSetting: 'app.tenant' }), sql)).toEqual([]);
     // The setting name is compared as PostgreSQL does: without regard to case.
@@ -83,13 +86,7 @@ describe('the config compared with the catalog it gates', () => {
 
   test('policies that read the setting as a JSON claim, with no tenantContext: one sentence naming the statement to add', async () => {
     const sql = `
-      DO $$
-      DECLARE p record;
-      BEGIN
-        FOR p IN SELECT schemaname, tablename, policyname FROM pg_policies WHERE schemaname = 'public' LOOP
-          EXECUTE format('DROP POLICY %I ON %I.%I', p.policyname, p.schemaname, p.tablename);
-        END LOOP;
-      END $$;
+      ${DROP_EVERY_POLICY}
       CREATE POLICY own ON projects
         USING (tenant_id::text = (current_setting('request.jwt.claims', true)::jsonb ->> 'org_id'));`;
     const claims = withTenancy({ tenantSetting: 'request.jwt.claims' });
