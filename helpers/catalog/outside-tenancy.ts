@@ -10,8 +10,9 @@ export interface OutsideTenancyTable {
 
 /**
  * Tables of `schema` (partitions aside) outside `tenantTables` on which `appRole` holds SELECT, INSERT,
- * UPDATE or DELETE: a global lookup table, a per-user table, a child isolated through its parent. CE-23
- * probes tenant tables only, so these are listed — what the run did not judge is said, not left silent.
+ * UPDATE or DELETE: a global lookup table, a per-user table, a child too deep or with only nullable keys
+ * to be followed (derived-tenant-tables.ts). CE-23 probes none of them, so these are listed — what the
+ * run did not judge is said, not left silent.
  */
 export async function readOutsideTenancyTables(
   client: pg.ClientBase,

@@ -44,11 +44,33 @@ export async function deleteTenantRows(
   tables: readonly IsolationTable[],
   tenantId: string,
 ): Promise<void> {
+  await deleteRowsOfTenant(
+    client,
+    schema,
+    tables.map(({ table, tenantColumn }) => ({
+      table,
+      tenantOf: (alias: string) => `${alias}.${quoteIdent(tenantColumn)}`,
+    })),
+    tenantId,
+  );
+}
+
+/**
+ * {@link deleteTenantRows} for tables whose tenant is any SQL expression over the row (`tenantOf`
+ * gets the row's alias): a tenant column, or a derived table's path to its parent's. Every CTE reads
+ * the statement's one snapshot, so a child's tenant is still found through a parent deleted beside it.
+ */
+export async function deleteRowsOfTenant(
+  client: pg.ClientBase,
+  schema: string,
+  tables: readonly { readonly table: string; readonly tenantOf: (alias: string) => string }[],
+  tenantId: string,
+): Promise<void> {
   if (tables.length === 0) return;
   // One parameter a table: tenant columns of different types must not share an inferred type.
   const ctes = tables.map(
-    ({ table, tenantColumn }, index) =>
-      `mg_clear_${index + 1} AS (DELETE FROM ${qualifiedName(schema, table)} WHERE ${quoteIdent(tenantColumn)} = $${index + 1})`,
+    ({ table, tenantOf }, index) =>
+      `mg_clear_${index + 1} AS (DELETE FROM ${qualifiedName(schema, table)} AS t WHERE ${tenantOf('t')} = $${index + 1})`,
   );
   try {
     await client.query(

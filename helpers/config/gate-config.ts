@@ -74,6 +74,13 @@ export interface TenancyConfig {
    * `{ table: 'documents', rule: 'row-attribute-branch', severity: 'warning', reason: 'public templates are meant to be shared' }`.
    */
   readonly policyFindings?: readonly PolicyFindingOverride[];
+  /**
+   * Tables without the tenant key that reach a tenant table through NOT NULL foreign keys and are
+   * readable across tenants on purpose (a public directory of tenants' listings), each with why.
+   * Every other such table is probed as isolated through its parent (`suites/ce23-rls-derived.test.ts`);
+   * these are reported not applicable with the reason.
+   */
+  readonly sharedChildTables?: readonly { readonly table: string; readonly reason: string }[];
 }
 
 /** A statement that sets the current tenant, `$1` being the tenant id as text. */

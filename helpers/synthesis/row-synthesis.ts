@@ -82,13 +82,25 @@ export class RowSynthesiser {
   readonly #tenancy: SynthesisTenancy;
   readonly #catalog: SynthesisCatalog;
   readonly #columnFacts = new Map<string, KeyColumnFacts | null>();
+  readonly #derivedTenancy: ReadonlyMap<string, (alias: string) => string>;
   #savepoints = 0;
 
-  constructor(client: pg.ClientBase, schema: string, tenancy: SynthesisTenancy) {
+  /**
+   * `derivedTenancy`: for tables of `schema` without the tenant key whose rows belong to a tenant
+   * through their parents, SQL for a row's tenant (`alias` is the row): an existing parent row of such
+   * a table is then reused only when it is the same tenant's.
+   */
+  constructor(
+    client: pg.ClientBase,
+    schema: string,
+    tenancy: SynthesisTenancy,
+    options: { readonly derivedTenancy?: ReadonlyMap<string, (alias: string) => string> } = {},
+  ) {
     this.#client = client;
     this.#schema = schema;
     this.#tenancy = tenancy;
     this.#catalog = new SynthesisCatalog(client);
+    this.#derivedTenancy = options.derivedTenancy ?? new Map();
   }
 
   /** The column that carries the tenant: the single-column primary key of the tenant table, else the tenant key. */
@@ -354,20 +366,26 @@ export class RowSynthesiser {
     if (parentTenantColumn !== null && !(parentTenantColumn in filters))
       filters[parentTenantColumn] = tenantId;
     const filterColumns = Object.keys(filters);
-    const where =
-      filterColumns.length === 0
-        ? 'true'
-        : filterColumns.map((column, i) => `p.${quoteIdent(column)} = $${i + 1}`).join(' AND ');
+    const derivedTenant =
+      parentTenantColumn === null && parentSchema === this.#schema
+        ? this.#derivedTenancy.get(parentTable)
+        : undefined;
+    const conditions = filterColumns.map((column, i) => `p.${quoteIdent(column)} = $${i + 1}`);
+    if (derivedTenant !== undefined) conditions.push(`${derivedTenant('p')} = $${filterColumns.length + 1}`);
+    const where = conditions.length === 0 ? 'true' : conditions.join(' AND ');
     if (!fresh) {
       try {
         const existing = await this.#client.query<{ row: Record<string, JsonValue> }>(
           // Another attempt takes another parent: its existing children may hold the first one's keys.
           `SELECT to_jsonb(p.*) AS row FROM ${qualifiedName(parentSchema, parentTable)} AS p WHERE ${where}
             ORDER BY p.ctid LIMIT 1 OFFSET ${attempt}`,
-          filterColumns.map((column) => {
-            const value = filters[column];
-            return typeof value === 'string' ? value : JSON.stringify(value);
-          }),
+          [
+            ...filterColumns.map((column) => {
+              const value = filters[column];
+              return typeof value === 'string' ? value : JSON.stringify(value);
+            }),
+            ...(derivedTenant === undefined ? [] : [tenantId]),
+          ],
         );
         const found = existing.rows[0]?.row;
         if (found !== undefined) return { ok: true, row: found };

@@ -20,6 +20,7 @@ export { expectCaseCaught, expectNoStrayFailure };
 export const CE23_SUITES = [
   'suites/ce23-rls-catalog.test.ts',
   'suites/ce23-rls-behaviour.test.ts',
+  'suites/ce23-rls-derived.test.ts',
   'suites/ce23-privileges.test.ts',
   'suites/ce23-policy-analysis.test.ts',
 ] as const;

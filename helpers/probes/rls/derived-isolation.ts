@@ -1,0 +1,142 @@
+import type pg from 'pg';
+import type { IsolationTable } from '../../catalog/isolation-types.ts';
+import { tenantOfRowSql, type DerivedTenantTable } from '../../catalog/derived-tenant-tables.ts';
+import { deleteRowsOfTenant, referencingTables } from '../../catalog/rls-dependents.ts';
+import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
+import type { JsonValue } from '../../json-value.ts';
+import type { ProbeContext, RlsProbe, Observation } from './rls-probe.ts';
+import { classifyWrite, rowsChanged, type OtherTenantWrite, type WriteCommand } from './rls-write-reach.ts';
+
+// Probes of a table isolated through its parent (no tenant key of its own). A row's tenant is read
+// as the owner through the foreign-key path (tenantOfRowSql); as the application role the parents'
+// own policies would hide it. Rows are named by ctid, which stays put inside the probes' one
+// transaction: every attempt that writes is rolled back before the next reads.
+
+/** The derived table and where its tenant is, with the schema it lives in. */
+export interface DerivedTarget {
+  readonly schema: string;
+  readonly derived: DerivedTenantTable;
+}
+
+/** ctids (as text) of the rows of `target` that belong to `tenantId`, read as the owner. */
+export async function derivedTenantRowIds(
+  client: pg.ClientBase,
+  target: DerivedTarget,
+  tenantId: string,
+): Promise<readonly string[]> {
+  const { schema, derived } = target;
+  const result = await client.query<{ id: string }>(
+    `SELECT t.ctid::text AS id FROM ${qualifiedName(schema, derived.table)} AS t
+      WHERE ${tenantOfRowSql(schema, derived, 't')} = $1`,
+    [tenantId],
+  );
+  return result.rows.map((row) => row.id);
+}
+
+/** How many of the rows `ids` the statement's context sees: `SELECT count(*) … WHERE ctid = ANY(…)`. */
+export async function visibleAmong(
+  probe: RlsProbe,
+  context: ProbeContext,
+  target: DerivedTarget,
+  ids: readonly string[],
+): Promise<Observation<{ n: number }>> {
+  return probe.attempt<{ n: number }>(
+    context,
+    `SELECT count(*)::int AS n FROM ${qualifiedName(target.schema, target.derived.table)} AS t
+      WHERE t.ctid = ANY ($1::tid[])`,
+    [ids],
+  );
+}
+
+/** md5 of each row of `target` that belongs to `tenantId` (as the owner), sorted: a multiset to diff. */
+async function derivedRowDigests(
+  client: pg.ClientBase,
+  target: DerivedTarget,
+  tenantId: string,
+): Promise<readonly string[]> {
+  const { schema, derived } = target;
+  const result = await client.query<{ digest: string }>(
+    `SELECT md5((t.*)::text) AS digest FROM ${qualifiedName(schema, derived.table)} AS t
+      WHERE ${tenantOfRowSql(schema, derived, 't')} = $1 ORDER BY 1`,
+    [tenantId],
+  );
+  return result.rows.map((row) => row.digest);
+}
+
+/** The first hop's foreign-key columns of `row`, as text parameters in column order. */
+export function parentKeyOf(derived: DerivedTenantTable, row: Readonly<Record<string, JsonValue>>): string[] {
+  const step = derived.path[0];
+  if (step === undefined) return [];
+  return step.columns.map((column) => {
+    const value = row[column];
+    return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  });
+}
+
+/**
+ * `UPDATE t SET <first-hop key> = $1…`: points every row it reaches at one parent. It reads no column
+ * (a constant on the right of SET, no WHERE), so only the UPDATE policies decide what it reaches.
+ */
+export function reparentSql(target: DerivedTarget): string {
+  const step = target.derived.path[0];
+  const sets = (step?.columns ?? []).map((column, i) => `${quoteIdent(column)} = $${i + 1}`).join(', ');
+  return `UPDATE ${qualifiedName(target.schema, target.derived.table)} SET ${sets}`;
+}
+
+/**
+ * A WHERE-less DELETE, or an UPDATE pointing every reached row at `actorParent` (a parent of the
+ * acting tenant: a no-op on its own rows), run as tenant `actor` and judged by what it did to tenant
+ * `other`'s rows, read as the owner right after it; everything is rolled back. Before a DELETE the
+ * actor's rows of the tables that reference this one (tenant tables, or derived tables) are deleted
+ * as the owner, so a RESTRICT on the actor's own dependents cannot abort the statement.
+ */
+export async function derivedOtherTenantWrite(
+  probe: RlsProbe,
+  target: DerivedTarget,
+  command: WriteCommand,
+  tenants: {
+    readonly actor: string;
+    readonly other: string;
+    readonly actorParent: readonly string[];
+    readonly tenantTables: readonly IsolationTable[];
+    readonly derivedTables: readonly DerivedTenantTable[];
+  },
+): Promise<OtherTenantWrite> {
+  const { schema, derived } = target;
+  return probe.rolledBack(async () => {
+    if (command === 'DELETE') {
+      const referencing = new Set(await referencingTables(probe.client, schema, derived.table));
+      await deleteRowsOfTenant(
+        probe.client,
+        schema,
+        [
+          ...tenants.tenantTables
+            .filter((t) => referencing.has(t.table))
+            .map((t) => ({
+              table: t.table,
+              tenantOf: (alias: string) => `${alias}.${quoteIdent(t.tenantColumn)}`,
+            })),
+          ...tenants.derivedTables
+            .filter((d) => referencing.has(d.table))
+            .map((d) => ({ table: d.table, tenantOf: (alias: string) => tenantOfRowSql(schema, d, alias) })),
+        ],
+        tenants.actor,
+      );
+    }
+    const own = await derivedTenantRowIds(probe.client, target, tenants.actor);
+    const before = await derivedRowDigests(probe.client, target, tenants.other);
+    const observation = await probe.attempt(
+      { kind: 'tenant', tenantId: tenants.actor },
+      command === 'DELETE' ? `DELETE FROM ${qualifiedName(schema, derived.table)}` : reparentSql(target),
+      command === 'DELETE' ? [] : [...tenants.actorParent],
+      { keep: true },
+    );
+    const after = observation.ok ? await derivedRowDigests(probe.client, target, tenants.other) : before;
+    return {
+      outcome: classifyWrite(observation, derived.table),
+      ownRows: own.length,
+      otherRows: before.length,
+      otherTouched: rowsChanged(before, after),
+    };
+  });
+}
