@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { GateError, errorMessage } from '../gate-error.ts';
 import { parseDatabaseUrl } from './database-url.ts';
+import { LOSSLESS_JSON_TYPES } from './lossless-json.ts';
 import { pgErrorFields } from './pg-error.ts';
 import { redactUrl } from '../redact.ts';
 
@@ -20,6 +21,8 @@ function clientConfig(url: string, options: ConnectOptions): pg.ClientConfig {
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     application_name: options.applicationName ?? 'migration-gate',
+    // Rows read back as to_jsonb(t.*) keep bigint ids above 2^53 and long numerics exact.
+    types: LOSSLESS_JSON_TYPES,
     ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
   };
 }

@@ -15,7 +15,7 @@ CREATE TYPE app.plan_tier AS ENUM ('free', 'team', 'enterprise');
 CREATE DOMAIN app.slug AS text CHECK (VALUE ~ '^[a-z][a-z0-9-]{2,30}$');
 
 CREATE TABLE app.accounts (
-    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id         bigint GENERATED ALWAYS AS IDENTITY (START WITH 9007199254740993) PRIMARY KEY,
     slug       app.slug NOT NULL UNIQUE,
     name       text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     tier       app.plan_tier NOT NULL DEFAULT 'free',

@@ -3,7 +3,7 @@ CREATE TYPE app.task_status AS ENUM ('todo', 'doing', 'blocked', 'done');
 
 CREATE TABLE app.users (
     account_id   bigint NOT NULL REFERENCES app.accounts (id) ON DELETE CASCADE,
-    id           bigint GENERATED ALWAYS AS IDENTITY,
+    id           bigint GENERATED ALWAYS AS IDENTITY (START WITH 9007199254740993),
     email        text NOT NULL CHECK (email LIKE '%_@_%'),
     display_name text NOT NULL,
     roles        text[] NOT NULL DEFAULT '{}',
@@ -15,7 +15,7 @@ CREATE UNIQUE INDEX users_account_email_uq ON app.users (account_id, lower(email
 
 CREATE TABLE app.projects (
     account_id bigint NOT NULL REFERENCES app.accounts (id) ON DELETE CASCADE,
-    id         bigint GENERATED ALWAYS AS IDENTITY,
+    id         bigint GENERATED ALWAYS AS IDENTITY (START WITH 9007199254740993),
     owner_id   bigint NOT NULL,
     slug       app.slug NOT NULL,
     name       text NOT NULL,
@@ -34,7 +34,7 @@ CREATE TRIGGER projects_touch BEFORE UPDATE ON app.projects
 
 CREATE TABLE app.tasks (
     account_id     bigint NOT NULL,
-    id             bigint GENERATED ALWAYS AS IDENTITY,
+    id             bigint GENERATED ALWAYS AS IDENTITY (START WITH 9007199254740993),
     project_id     bigint NOT NULL,
     assignee_id    bigint,
     title          text NOT NULL,

@@ -2,7 +2,7 @@
 -- parent, so it cannot reach a partition directly (partitions carry no grant and no policy).
 CREATE TABLE app.events (
     account_id bigint NOT NULL REFERENCES app.accounts (id) ON DELETE CASCADE,
-    id         bigint GENERATED ALWAYS AS IDENTITY,
+    id         bigint GENERATED ALWAYS AS IDENTITY (START WITH 9007199254740993),
     project_id bigint,
     kind       text NOT NULL CHECK (kind IN ('created', 'updated', 'deleted', 'commented')),
     payload    jsonb NOT NULL DEFAULT '{}'::jsonb,
