@@ -9,10 +9,14 @@ import { probeRewrites, REWRITE_COMMANDS } from '../helpers/privileges/append-on
 import { readDefaultTableGrants } from '../helpers/privileges/default-privileges.ts';
 import { readUnpinnedDefinerFunctions } from '../helpers/privileges/definer-search-path.ts';
 import { readRoleReach } from '../helpers/privileges/role-reach.ts';
-import { diffSecurity, unacknowledgedRisks } from '../helpers/privileges/security-diff.ts';
-import { takeSecuritySnapshot } from '../helpers/privileges/security-snapshot.ts';
+import {
+  diffSecurity,
+  lostApplicationAccess,
+  unacknowledgedRisks,
+} from '../helpers/privileges/security-diff.ts';
+import { takeSecuritySnapshot, type SecuritySnapshot } from '../helpers/privileges/security-snapshot.ts';
 import { readReachablePrivileges, type ReachablePrivilege } from '../helpers/privileges/table-privileges.ts';
-import { checkId, defineCheck } from '../reports/check-meta.ts';
+import { checkId, defineCheck, notApplicable } from '../reports/check-meta.ts';
 import { qualifiedName } from '../helpers/db/sql-identifier.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
@@ -213,31 +217,42 @@ describe('CE-23 privileges outside RLS, schema-wide', () => {
   });
 });
 
+/** What the security diff compares: the snapshot before the migrations and the one after, or why none. */
+function securityComparison():
+  | { readonly before: SecuritySnapshot; readonly after: SecuritySnapshot; readonly comparedWith: string }
+  | { readonly notApplicable: string } {
+  const run = inject('gateRun');
+  const before = run.securityBefore;
+  if (before === undefined)
+    return { notApplicable: "the run's setup took no security snapshot before the migrations" };
+  const pending = run.dryRun.ok === true ? run.dryRun.value.executed.length : 0;
+  // Migrations only dry-run: their state was captured inside the dry run, before its rollback.
+  const after = run.migrate.ok !== true && pending > 0 ? run.securityAfterDryRun : catalog.securityAfter;
+  if (after === undefined)
+    return {
+      notApplicable: `${pending} pending migration(s) were only dry-run and the dry run recorded no security snapshot, so there is nothing to compare`,
+    };
+  const base =
+    run.securityBeforeVersion === undefined || run.securityBeforeVersion === null
+      ? 'before the migrations'
+      : `at version ${run.securityBeforeVersion} (the rollback target)`;
+  return {
+    before,
+    after,
+    comparedWith: `the catalog ${base} with ${after === catalog.securityAfter ? 'the catalog after the run' : 'the dry run, before its rollback'}`,
+  };
+}
+
 describe("CE-23 the run's security changes (policies, grants, RLS flags)", () => {
   test('no policy, grant or RLS flag was widened (or dropped restrictive) without an acknowledgement', ({
     task,
     skip,
   }) => {
     const check = defineCheck(task, { id: 'ce23.privileges.security-changes', ce: 'CE-23' });
-    const run = inject('gateRun');
-    const before = run.securityBefore;
-    if (before === undefined) {
-      const reason = "the run's setup took no security snapshot before the migrations";
-      check.notApplicable(reason);
-      return skip(reason);
-    }
-    const pending = run.dryRun.ok === true ? run.dryRun.value.executed.length : 0;
-    // Migrations only dry-run: their state was captured inside the dry run, before its rollback.
-    const after = run.migrate.ok !== true && pending > 0 ? run.securityAfterDryRun : catalog.securityAfter;
-    check.measure(
-      'comparedWith',
-      after === catalog.securityAfter ? 'the catalog after the run' : 'the dry run, before its rollback',
-    );
-    if (after === undefined) {
-      const reason = `${pending} pending migration(s) were only dry-run and the dry run recorded no security snapshot, so there is nothing to compare`;
-      check.notApplicable(reason);
-      return skip(reason);
-    }
+    const comparison = securityComparison();
+    if ('notApplicable' in comparison) notApplicable({ skip }, check, comparison.notApplicable);
+    const { before, after, comparedWith } = comparison;
+    check.measure('comparedWith', comparedWith);
     const changes = diffSecurity(before, after, {
       appRole: tenancy.appRole,
       acknowledged: tenancy.acknowledgedChanges ?? [],
@@ -265,6 +280,46 @@ describe("CE-23 the run's security changes (policies, grants, RLS flags)", () =>
     expect(
       risks.map((c) => `${c.object}: ${c.change} (${c.detail})`),
       'security widened by the migrations; narrow it, or acknowledge it in tenancy.acknowledgedChanges with the reason',
+    ).toEqual([]);
+  });
+
+  test(`${tenancy.appRole} keeps every privilege it held on the tables that remain (or the loss is acknowledged)`, ({
+    task,
+    skip,
+  }) => {
+    const check = defineCheck(task, { id: 'ce23.privileges.app-access-kept', ce: 'CE-23' });
+    const comparison = securityComparison();
+    if ('notApplicable' in comparison) notApplicable({ skip }, check, comparison.notApplicable);
+    const { before, after, comparedWith } = comparison;
+    const held = before.grants.filter((g) => g.grantee === tenancy.appRole || g.grantee === 'PUBLIC');
+    if (held.length === 0)
+      notApplicable(
+        { skip },
+        check,
+        `${tenancy.appRole} held no privilege in ${schema} before the migrations (${comparedWith}): nothing to lose`,
+      );
+    const lost = lostApplicationAccess(before, after, {
+      appRole: tenancy.appRole,
+      acknowledged: tenancy.acknowledgedChanges ?? [],
+    });
+    const unacknowledged = lost.filter((l) => l.acknowledged === null);
+    check.measureAll({
+      comparedWith,
+      heldBefore: held.length,
+      lost: lost.length,
+      acknowledged: lost.length - unacknowledged.length,
+    });
+    check.inventory(
+      'Privileges the application lost',
+      lost.map((l) => ({
+        object: l.object,
+        verdict: l.acknowledged === null ? 'FAILS' : `acknowledged: ${l.acknowledged}`,
+      })),
+    );
+    check.offending(unacknowledged.map((l) => ({ object: l.object })));
+    expect(
+      unacknowledged.map((l) => l.object),
+      `privileges ${tenancy.appRole} held before the migrations and lost on tables that remain (a recreated table without its GRANT, a REVOKE): ${unacknowledged.map((l) => l.object).join('; ')}; grant them again, or acknowledge each in tenancy.acknowledgedChanges with the reason`,
     ).toEqual([]);
   });
 });

@@ -92,7 +92,9 @@ export function diffSecurity(
     const object = `${schema}.${policy.table} policy ${policy.name}`;
     const old = beforePolicies.get(id);
     if (old === undefined) {
-      const widens = policy.permissive && existedBefore.has(policy.table);
+      // With RLS off before, every row was reachable: a policy that comes with enabling it narrows.
+      const rlsWasOn = before.tables.find((table) => table.table === policy.table)?.enabled === true;
+      const widens = policy.permissive && existedBefore.has(policy.table) && rlsWasOn;
       changes.push({
         object,
         kind: 'policy',
@@ -117,8 +119,7 @@ export function diffSecurity(
     });
   }
 
-  const grantObject = (g: GrantState): string =>
-    `${schema}.${g.table}${g.column === null ? '' : `(${g.column})`} grant ${g.privilege} to ${g.grantee}`;
+  const grantObject = (g: GrantState): string => grantObjectName(schema, g);
   const beforeGrants = new Set(before.grants.map(grantObject));
   const afterGrants = new Set(after.grants.map(grantObject));
   for (const grant of after.grants) {
@@ -134,7 +135,17 @@ export function diffSecurity(
       grant.column !== null &&
       before.columns !== undefined &&
       !before.columns.includes(`${grant.table}.${grant.column}`);
-    const widens = toApp && !newTable && !newColumn;
+    // A column grant where the same grantee held the privilege on the whole table: access narrowed.
+    const coveredBefore =
+      grant.column !== null &&
+      before.grants.some(
+        (b) =>
+          b.column === null &&
+          b.table === grant.table &&
+          b.grantee === grant.grantee &&
+          b.privilege === grant.privilege,
+      );
+    const widens = toApp && !newTable && !newColumn && !coveredBefore;
     changes.push({
       object,
       kind: 'grant',
@@ -145,7 +156,9 @@ export function diffSecurity(
           ? 'on a table this run created'
           : newColumn
             ? 'on a column this run created'
-            : `granted to ${grant.grantee}`,
+            : coveredBefore
+              ? `the table-level ${grant.privilege} it replaces covered this column`
+              : `granted to ${grant.grantee}`,
       risky: widens,
     });
   }
@@ -197,4 +210,66 @@ export function diffSecurity(
 /** Risky changes nobody acknowledged: what fails the check. */
 export function unacknowledgedRisks(changes: readonly SecurityChange[]): readonly SecurityChange[] {
   return changes.filter((change) => change.risky && change.acknowledged === null);
+}
+
+/** `public.documents(title) grant UPDATE to app`: a grant as the diff and `acknowledgedChanges` name it. */
+export function grantObjectName(schema: string, grant: GrantState): string {
+  return `${schema}.${grant.table}${grant.column === null ? '' : `(${grant.column})`} grant ${grant.privilege} to ${grant.grantee}`;
+}
+
+/** A privilege the application role held before the run and holds no more, on a relation still there. */
+export interface LostAccess {
+  readonly object: string;
+  readonly table: string;
+  readonly column: string | null;
+  readonly privilege: string;
+  readonly grantee: string;
+  /** The reason from `tenancy.acknowledgedChanges`, when the loss is acknowledged. */
+  readonly acknowledged: string | null;
+}
+
+/**
+ * Privileges `appRole` held before the run — granted to it or to PUBLIC — that it holds no more,
+ * although the table (and column) still exists: a migration that recreated a table and forgot its
+ * GRANT, or a REVOKE. The application breaks on them in production while every isolation probe
+ * passes. A table-level privilege is kept while a column grant of the same privilege remains (a
+ * deliberate narrowing to columns), a column grant while the table-level one covers it. Grants
+ * through another role the application is a member of are not in the snapshots, and not judged.
+ */
+export function lostApplicationAccess(
+  before: SecuritySnapshot,
+  after: SecuritySnapshot,
+  options: { readonly appRole: string; readonly acknowledged: readonly Acknowledgement[] },
+): readonly LostAccess[] {
+  const holds = (grant: GrantState): boolean =>
+    grant.grantee === options.appRole || grant.grantee === 'PUBLIC';
+  const columnsAfter = new Set(after.columns ?? []);
+  const relationsAfter = new Set([
+    ...after.tables.map((t) => t.table),
+    ...(after.columns ?? []).map((column) => column.slice(0, column.lastIndexOf('.'))),
+  ]);
+  const kept = (grant: GrantState): boolean =>
+    after.grants.some(
+      (g) =>
+        holds(g) &&
+        g.table === grant.table &&
+        g.privilege === grant.privilege &&
+        (g.column === null || grant.column === null || g.column === grant.column),
+    );
+  const lost = new Map<string, LostAccess>();
+  for (const grant of before.grants) {
+    if (!holds(grant) || !relationsAfter.has(grant.table)) continue;
+    if (grant.column !== null && !columnsAfter.has(`${grant.table}.${grant.column}`)) continue;
+    if (kept(grant)) continue;
+    const object = grantObjectName(after.schema, grant);
+    lost.set(object, {
+      object,
+      table: grant.table,
+      column: grant.column,
+      privilege: grant.privilege,
+      grantee: grant.grantee,
+      acknowledged: options.acknowledged.find((a) => a.object === object)?.reason ?? null,
+    });
+  }
+  return [...lost.values()];
 }

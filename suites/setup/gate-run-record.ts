@@ -57,6 +57,8 @@ export interface GateRunRecord {
   readonly baseline: DatabaseSnapshot;
   /** Policies, grants and RLS flags before the dry run and apply: the CE-23 security diff's "before". */
   readonly securityBefore?: SecuritySnapshot;
+  /** The version `securityBefore` was taken at (`local`: the rollback target), null before the run's migrations. */
+  readonly securityBeforeVersion?: string | null;
   /** The same, inside the dry run's transaction after the pending migrations, before its rollback. */
   readonly securityAfterDryRun?: SecuritySnapshot;
 }

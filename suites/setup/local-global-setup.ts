@@ -62,6 +62,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ...(rehearsesOnOwnServer ? { rehearsalUrl: database.url } : {}),
       // The backup's restore (CE-20, CE-21, CE-27) beside the seeding, not in the suites' time.
       restoreInSetup: true,
+      // The security diff judges the migrations after the rollback target, not the empty start.
+      securityBaseAtRollbackTarget: true,
       // A throw-away database: committed fixture tenants give every suite real rows to read.
       // CE-26 volume (config.performance.volume) on top of the fixtures; the fixture counts are what CE-22 judges.
       seed: async (url) => {

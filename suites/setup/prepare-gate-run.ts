@@ -13,7 +13,13 @@ import {
 } from '../../helpers/run/database-snapshot.ts';
 import { configProblems, type ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
 import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
-import { Migrator, type MigrateResult } from '../../helpers/migrations/migrator.ts';
+import {
+  Migrator,
+  defaultRollbackTarget,
+  resolveRollbackTarget,
+  type MigrateResult,
+} from '../../helpers/migrations/migrator.ts';
+import { loadMigrations } from '../../helpers/migrations/migration-files.ts';
 import type { StartedDatabase } from '../../helpers/providers/database-provider.ts';
 import { redactUrl } from '../../helpers/redact.ts';
 import type { RunMetadata } from '../../helpers/run/run-metadata.ts';
@@ -49,6 +55,25 @@ export interface PrepareOptions {
    * rather than on the first suite's need; default false (on staging the suites overlap it).
    */
   readonly restoreInSetup?: boolean;
+  /**
+   * Take the CE-23 security diff's "before" at the rollback target (`local`): apply up to it, snapshot,
+   * then apply the rest. A database that starts empty would otherwise make every policy and grant
+   * "added", so a dropped restrictive policy or a lost grant of the migrations under review went unseen.
+   */
+  readonly securityBaseAtRollbackTarget?: boolean;
+}
+
+/**
+ * The version the security base is taken at: the rollback target, or null when that is before the
+ * first migration or not a known version (CE-27 reports a bad target; here the empty start stands).
+ */
+async function securityBaseVersion(config: GateConfig): Promise<string | null> {
+  try {
+    const files = await loadMigrations(config.migrations.directory);
+    return resolveRollbackTarget(files, config.migrations.rollbackTarget ?? defaultRollbackTarget(files));
+  } catch {
+    return null;
+  }
 }
 
 async function step<T>(
@@ -167,7 +192,8 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
     // The preflight fingerprint, the backup and its restore only read the source: they overlap (the
     // fingerprint on a connection of its own); the dry run waits for the fingerprint.
     const preflightTaken = preflightSnapshot(url, options.config.schema, progress());
-    const securityBefore = await takeSecuritySnapshot(client, options.config.schema); // CE-23 policy/grant diff
+    let securityBefore = await takeSecuritySnapshot(client, options.config.schema); // CE-23 policy/grant diff
+    let securityBeforeVersion: string | null = null;
     const backup = await step('pre-migration backup (pg_dump)', log, () =>
       createBackup(url, backupDirectory(), `${project.name}_pre_migration`),
     );
@@ -210,7 +236,16 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       ...compareSnapshots(preflight, dryRunSnapshot, { checksums: !changesNothing }),
       rows: changesNothing ? ('counts' as const) : ('checksums' as const),
     };
-    const migrate = await applyIfSafe(options.apply, backup, dryRun, log, () => migrator.migrate());
+    const migrate = await applyIfSafe(options.apply, backup, dryRun, log, async () => {
+      const base =
+        options.securityBaseAtRollbackTarget === true ? await securityBaseVersion(options.config) : null;
+      if (base === null) return migrator.migrate();
+      const first = await migrator.migrate({ to: base });
+      securityBefore = await takeSecuritySnapshot(client, options.config.schema);
+      securityBeforeVersion = base;
+      const rest = await migrator.migrate();
+      return { from: first.from, to: rest.to, applied: [...first.applied, ...rest.applied] };
+    });
     const seeded: GateRunRecord['seeded'] =
       options.seed === undefined
         ? {
@@ -238,6 +273,7 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       seeded,
       baseline,
       securityBefore,
+      securityBeforeVersion,
       ...(securityAfterDryRun === undefined ? {} : { securityAfterDryRun }),
     };
     const target = parseDatabaseUrl(url);

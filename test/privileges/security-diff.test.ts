@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { diffSecurity, unacknowledgedRisks } from '../../helpers/privileges/security-diff.ts';
+import {
+  diffSecurity,
+  lostApplicationAccess,
+  unacknowledgedRisks,
+} from '../../helpers/privileges/security-diff.ts';
 import type { PolicyState, SecuritySnapshot } from '../../helpers/privileges/security-snapshot.ts';
 
 const KEY = "(tenant_id = (NULLIF(current_setting('app.current_tenant'::text, true), ''::text))::uuid)";
@@ -106,6 +110,15 @@ describe('diffSecurity: policies', () => {
       ),
     ).toMatchObject({ change: 'added', risky: false });
   });
+
+  test('policies that come with enabling RLS on an existing table are added: every row was reachable before', () => {
+    const rlsOff = snapshot({
+      policies: [],
+      tables: [{ table: 'documents', enabled: false, forced: false }],
+    });
+    expect(change(snapshot(), POLICY, rlsOff)).toMatchObject({ change: 'added', risky: false });
+    expect(change(snapshot(), 'public.documents RLS', rlsOff)).toMatchObject({ change: 'narrowed' });
+  });
 });
 
 describe('diffSecurity: grants and RLS flags', () => {
@@ -152,6 +165,24 @@ describe('diffSecurity: grants and RLS flags', () => {
     });
   });
 
+  test('a table-level UPDATE replaced by a column grant narrows: the column grant is no widening', () => {
+    const tableUpdate = { table: 'documents', column: null, grantee: 'c2pro_app', privilege: 'UPDATE' };
+    const before = snapshot({ grants: [...snapshot().grants, tableUpdate] });
+    const after = snapshot({
+      grants: [
+        ...snapshot().grants,
+        { table: 'documents', column: 'title', grantee: 'c2pro_app', privilege: 'UPDATE' },
+      ],
+    });
+    expect(change(after, 'public.documents(title) grant UPDATE to c2pro_app', before)).toMatchObject({
+      change: 'added',
+      risky: false,
+    });
+    expect(change(after, 'public.documents grant UPDATE to c2pro_app', before)).toMatchObject({
+      change: 'narrowed',
+    });
+  });
+
   test('a revoked grant is narrowed', () => {
     expect(change(snapshot({ grants: [] }), 'public.documents grant SELECT to c2pro_app')).toMatchObject({
       change: 'narrowed',
@@ -177,5 +208,60 @@ describe('diffSecurity: grants and RLS flags', () => {
     const changes = diff(off, snapshot(), [{ object: 'public.documents RLS', reason: 'moved to a view' }]);
     expect(changes.find((c) => c.object === 'public.documents RLS')?.acknowledged).toBe('moved to a view');
     expect(unacknowledgedRisks(changes)).toEqual([]);
+  });
+});
+
+describe('lostApplicationAccess: privileges the application held and lost', () => {
+  const grant = (table: string, privilege: string, column: string | null = null, grantee = 'c2pro_app') => ({
+    table,
+    column,
+    grantee,
+    privilege,
+  });
+  const lost = (
+    before: SecuritySnapshot,
+    after: SecuritySnapshot,
+    acknowledged: { object: string; reason: string }[] = [],
+  ) =>
+    lostApplicationAccess(before, after, { appRole: 'c2pro_app', acknowledged }).map((l) => [
+      l.object,
+      l.acknowledged,
+    ]);
+  const tables = (...names: string[]) => names.map((table) => ({ table, enabled: true, forced: true }));
+
+  test('a revoke, and a table recreated without its grant, are lost; a dropped table or column, a column narrowing and PUBLIC keeping it are not', () => {
+    const before = snapshot({
+      tables: tables('documents', 'notes', 'gone', 'tags'),
+      columns: ['documents.id', 'documents.title', 'documents.old', 'notes.id', 'gone.id', 'tags.id'],
+      grants: [
+        grant('documents', 'SELECT'),
+        grant('documents', 'UPDATE'),
+        grant('documents', 'UPDATE', 'old'),
+        grant('notes', 'SELECT'),
+        grant('notes', 'DELETE'),
+        grant('gone', 'SELECT'),
+        grant('tags', 'SELECT'),
+      ],
+    });
+    const after = snapshot({
+      tables: tables('documents', 'notes', 'tags'),
+      columns: ['documents.id', 'documents.title', 'notes.id', 'tags.id'],
+      grants: [
+        grant('documents', 'SELECT'),
+        grant('documents', 'UPDATE', 'title'),
+        grant('notes', 'SELECT'),
+        grant('tags', 'SELECT', null, 'PUBLIC'),
+      ],
+    });
+    expect(lost(before, after)).toEqual([['public.notes grant DELETE to c2pro_app', null]]);
+    expect(
+      lost(before, after, [
+        { object: 'public.notes grant DELETE to c2pro_app', reason: 'notes are kept forever' },
+      ]),
+    ).toEqual([['public.notes grant DELETE to c2pro_app', 'notes are kept forever']]);
+    // Another role's grant is not the application's.
+    expect(
+      lost(snapshot({ grants: [grant('documents', 'SELECT', null, 'reporting')] }), snapshot({ grants: [] })),
+    ).toEqual([]);
   });
 });

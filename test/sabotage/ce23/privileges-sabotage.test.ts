@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../../../helpers/db/database-connection.ts';
 import { quoteIdent } from '../../../helpers/db/sql-identifier.ts';
@@ -28,6 +29,7 @@ function expectPrivilegesClean(outcome: GateOutcome): void {
 async function runWithPendingMigration(
   files: Readonly<Record<string, string>>,
   apply = true,
+  config?: string,
 ): Promise<GateOutcome> {
   await using db = await createScratchDatabase(inject('adminUrl'), {
     template: inject('templateDatabase'),
@@ -40,7 +42,10 @@ async function runWithPendingMigration(
     files: CE23_SUITES,
     migrationsDirectory: migrations.directory,
     rehearsalUrl: inject('adminUrl'),
-    env: { MIGRATION_GATE_APPLY: apply ? '1' : undefined },
+    env: {
+      MIGRATION_GATE_APPLY: apply ? '1' : undefined,
+      ...(config === undefined ? {} : { MIGRATION_GATE_CONFIG: config }),
+    },
   });
 }
 
@@ -153,19 +158,25 @@ describe('clean negatives: privileges written another way stay green (CE-23)', (
 });
 
 describe('clean negatives: a narrowing pending migration (CE-23)', () => {
-  test('a narrowing pending migration (restrictive policy, revoked DELETE) passes ce23.privileges.security-changes', async () => {
-    const outcome = await runWithPendingMigration({
-      '006_narrow_access.up.sql': [
-        'CREATE POLICY documents_own_tenant_only ON public.documents AS RESTRICTIVE FOR ALL TO c2pro_app',
-        "    USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);",
-        'REVOKE DELETE ON public.ai_usage_logs FROM c2pro_app;',
-      ].join('\n'),
-      '006_narrow_access.down.sql': [
-        'GRANT DELETE ON public.ai_usage_logs TO c2pro_app;',
-        'DROP POLICY documents_own_tenant_only ON public.documents;',
-      ].join('\n'),
-    });
+  test('a narrowing pending migration (restrictive policy, acknowledged revoked DELETE) passes ce23.privileges.security-changes and app-access-kept', async () => {
+    const outcome = await runWithPendingMigration(
+      {
+        '006_narrow_access.up.sql': [
+          'CREATE POLICY documents_own_tenant_only ON public.documents AS RESTRICTIVE FOR ALL TO c2pro_app',
+          "    USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);",
+          'REVOKE DELETE ON public.ai_usage_logs FROM c2pro_app;',
+        ].join('\n'),
+        '006_narrow_access.down.sql': [
+          'GRANT DELETE ON public.ai_usage_logs TO c2pro_app;',
+          'DROP POLICY documents_own_tenant_only ON public.documents;',
+        ].join('\n'),
+      },
+      true,
+      fileURLToPath(new URL('../configs/revoked-delete.gate.config.ts', import.meta.url)),
+    );
     expect(outcome.checks.find((c) => c.id === 'ce23.privileges.security-changes')?.status).toBe('passed');
+    // The revoked DELETE is a loss of access the config acknowledges with its reason.
+    expect(outcome.checks.find((c) => c.id === 'ce23.privileges.app-access-kept')?.status).toBe('passed');
     expectPrivilegesClean(outcome);
   });
 });
