@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { compareSnapshots, type DatabaseSnapshot } from '../helpers/run/database-snapshot.ts';
 import { bookkeepingSchemaOf, bookkeepingTableNames } from '../helpers/migrations/migration-history.ts';
+import { FOREIGN_HISTORY_TABLES } from '../helpers/migrations/foreign-history.ts';
 import { formatMs } from '../helpers/migrations/migrator.ts';
 import type { CycleStep } from '../helpers/run/rollback-cycle.ts';
 import {
@@ -20,11 +21,16 @@ const settings = gateSettings();
 // Started by CE-20 when the run includes it, so it has usually finished by now.
 const cycle = await rollbackCycle();
 
-/** The migrator's own bookkeeping changes with every rollback; only the data of the schema counts. */
+/**
+ * The migrator's own bookkeeping, and the history of a team's tool it keeps in step (dbmate's or
+ * golang-migrate's `schema_migrations`, Flyway's), change with every rollback; only the data counts.
+ */
 const BOOKKEEPING = new Set(bookkeepingTableNames(bookkeepingSchemaOf(settings.migrations)));
+const isBookkeeping = (table: string): boolean =>
+  BOOKKEEPING.has(table) || FOREIGN_HISTORY_TABLES.includes(bareName(table));
 
 function dataOnly(snapshot: DatabaseSnapshot): DatabaseSnapshot {
-  return { ...snapshot, tables: snapshot.tables.filter((table) => !BOOKKEEPING.has(table.table)) };
+  return { ...snapshot, tables: snapshot.tables.filter((table) => !isBookkeeping(table.table)) };
 }
 
 /** `public.tenants` → `tenants`: the parser names created relations without their schema. */

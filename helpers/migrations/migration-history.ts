@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AppliedMigrationRecord } from '../run/run-metadata.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { compareVersions } from './migration-version.ts';
+import { readForeignHistory, type ForeignHistory } from './foreign-history.ts';
 
 /**
  * Bookkeeping tables. `alembic_version` keeps the single current version the way the plan reads it
@@ -36,6 +37,8 @@ export async function ensureHistoryTables(client: pg.ClientBase, schema: string)
   // exists, which a staging migration role often lacks.
   const present = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if (present.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  // A database another tool migrated: the gate's version starts where that tool's history ends.
+  const adopted = (await tableExists(client, schema, VERSION_TABLE)) ? null : await readForeignHistory(client);
   await client.query(`
     CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, VERSION_TABLE)} (
       version_num varchar(32) NOT NULL PRIMARY KEY
@@ -56,6 +59,7 @@ export async function ensureHistoryTables(client: pg.ClientBase, schema: string)
   if (column.rowCount === 0) {
     await client.query(`ALTER TABLE ${qualifiedName(schema, HISTORY_TABLE)} ADD COLUMN down_checksum text`);
   }
+  if (adopted?.version != null) await setVersion(client, schema, adopted.version);
 }
 
 async function tableExists(client: pg.ClientBase, schema: string, table: string): Promise<boolean> {
@@ -65,9 +69,15 @@ async function tableExists(client: pg.ClientBase, schema: string, table: string)
   return result.rows[0]?.exists === true;
 }
 
+/** The other tool's history when it, not the gate, keeps this database's migrations (no gate bookkeeping yet). */
+export async function foreignHistoryInCharge(client: pg.ClientBase, schema: string): Promise<ForeignHistory | null> {
+  return (await tableExists(client, schema, VERSION_TABLE)) ? null : readForeignHistory(client);
+}
+
 /** Current version, or null for a database the gate has never migrated (or rolled back before the first). */
 export async function readVersion(client: pg.ClientBase, schema: string): Promise<string | null> {
-  if (!(await tableExists(client, schema, VERSION_TABLE))) return null;
+  // Not migrated by the gate: the version another tool (dbmate, golang-migrate, Flyway) recorded.
+  if (!(await tableExists(client, schema, VERSION_TABLE))) return (await readForeignHistory(client))?.version ?? null;
   const result = await client.query<{ version_num: string }>(
     `SELECT version_num FROM ${qualifiedName(schema, VERSION_TABLE)}`,
   );
@@ -112,6 +122,7 @@ export async function recordApplied(
     [migration.version, migration.name, migration.checksum, Math.round(durationMs), migration.downChecksum ?? null],
   );
   await setVersion(client, schema, migration.version);
+  await mirrorForeignVersion(client, migration.version, 'applied');
 }
 
 export async function recordReverted(
@@ -122,6 +133,34 @@ export async function recordReverted(
 ): Promise<void> {
   await client.query(`DELETE FROM ${qualifiedName(schema, HISTORY_TABLE)} WHERE version = $1`, [version]);
   await setVersion(client, schema, previous);
+  await mirrorForeignVersion(client, version, 'reverted', previous);
+}
+
+/**
+ * Keeps dbmate's or golang-migrate's history in step with what the gate applied or reverted, so the
+ * team's own tool does not run a migration again (or skip one) afterwards. Flyway's history holds
+ * checksums of its own making and is left alone.
+ */
+async function mirrorForeignVersion(
+  client: pg.ClientBase,
+  version: string,
+  change: 'applied' | 'reverted',
+  previous: string | null = null,
+): Promise<void> {
+  const foreign = await readForeignHistory(client);
+  if (foreign?.tool === 'dbmate') {
+    await client.query(
+      change === 'applied'
+        ? `INSERT INTO ${foreign.table} (version) SELECT $1::text WHERE NOT EXISTS (SELECT 1 FROM ${foreign.table} WHERE version::text = $1::text)`
+        : `DELETE FROM ${foreign.table} WHERE version::text = $1::text`,
+      [version],
+    );
+  } else if (foreign?.tool === 'golang-migrate') {
+    const target = change === 'applied' ? version : previous;
+    await client.query(`DELETE FROM ${foreign.table}`);
+    if (target !== null)
+      await client.query(`INSERT INTO ${foreign.table} (version, dirty) VALUES ($1::bigint, false)`, [target]);
+  }
 }
 
 async function setVersion(client: pg.ClientBase, schema: string, version: string | null): Promise<void> {

@@ -250,6 +250,8 @@ export class Migrator {
     const files = await loadMigrations(this.#options.directory);
     const target = resolveRollbackTarget(files, options.to ?? defaultRollbackTarget(files));
     return this.#locked(async (client) => {
+      // A database another tool migrated gets the gate's bookkeeping here, starting at that tool's version.
+      await ensureHistoryTables(client, this.#schema);
       const status = await this.#status(client, files);
       this.#refuseDrift(status, files);
       const plan = await this.#planRollback(client, files, target);
@@ -291,13 +293,20 @@ export class Migrator {
   async #planRollback(client: pg.Client, files: readonly MigrationFile[], target: string | null): Promise<RollbackPlan> {
     const from = await readVersion(client, this.#schema);
     const history = await readHistory(client, this.#schema);
-    // The applied migrations, oldest first: from the history, or (a database without one) from the files.
-    const applied: readonly { version: string; name: string }[] =
-      history.length > 0
-        ? history
-        : from === null
-          ? []
-          : files.filter((file) => compareVersions(file.version, from) <= 0);
+    // The applied migrations, oldest first: the history's, and the files older than its first record
+    // (a database another tool migrated before the gate adopted it at that version, or one without a
+    // history at all). A file out of order after the first record is not taken for applied.
+    const adopted =
+      from === null
+        ? []
+        : files.filter(
+            (file) =>
+              compareVersions(file.version, from) <= 0 &&
+              (history[0] === undefined || compareVersions(file.version, history[0].version) < 0),
+          );
+    const applied: readonly { version: string; name: string }[] = [...history, ...adopted].sort((a, b) =>
+      compareVersions(a.version, b.version),
+    );
     const steps: RollbackStep[] = [];
     for (let index = applied.length - 1; index >= 0; index -= 1) {
       const record = applied[index];

@@ -12,7 +12,14 @@ import {
   type SnapshotOptions,
 } from '../../helpers/run/database-snapshot.ts';
 import { configProblems, type ConfigProblem } from '../../helpers/config/config-against-catalog.ts';
-import { bookkeepingSchemaOf, readHistory, readVersion } from '../../helpers/migrations/migration-history.ts';
+import {
+  bookkeepingSchemaOf,
+  foreignHistoryInCharge,
+  readHistory,
+  readVersion,
+} from '../../helpers/migrations/migration-history.ts';
+import { describeForeignHistory } from '../../helpers/migrations/foreign-history.ts';
+import { GateError } from '../../helpers/gate-error.ts';
 import {
   Migrator,
   defaultRollbackTarget,
@@ -237,6 +244,13 @@ export async function prepareGateRun(options: PrepareOptions): Promise<() => Pro
       rows: changesNothing ? ('counts' as const) : ('checksums' as const),
     };
     const migrate = await applyIfSafe(options.apply, backup, dryRun, log, async () => {
+      // The team's own tool keeps the history: applying here would leave it behind (Flyway) or make
+      // the gate a second migrator of a staging database. The dry run above judged the migrations.
+      const foreign = await foreignHistoryInCharge(client, bookkeepingSchema);
+      if (foreign !== null)
+        throw new GateError(
+          `this database's migrations are recorded by ${describeForeignHistory(foreign)}, not by migration-gate; apply them with ${foreign.tool} (this run dry-ran them), then gate again without MIGRATION_GATE_APPLY`,
+        );
       const base =
         options.securityBaseAtRollbackTarget === true ? await securityBaseVersion(options.config) : null;
       if (base === null) return migrator.migrate();

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { connectClient } from '../../helpers/db/database-connection.ts';
+import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
+import { readForeignHistory } from '../../helpers/migrations/foreign-history.ts';
+import { Migrator } from '../../helpers/migrations/migrator.ts';
+import { runGate } from '../support/run-gate.ts';
+
+const adminUrl = inject('adminUrl');
+const DBMATE_EXAMPLE = path.resolve('examples/serial-dbmate');
+const DBMATE_MIGRATIONS = path.join(DBMATE_EXAMPLE, 'db/migrations');
+
+async function run(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = await connectClient(url);
+  try {
+    return (await client.query(sql)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A database as dbmate leaves it: the example's first `applied` migrations run, recorded in
+ * `schema_migrations(version)` only, no gate bookkeeping at all.
+ */
+async function migratedByDbmate(url: string, applied: number): Promise<void> {
+  const migrator = new Migrator({ databaseUrl: url, directory: DBMATE_MIGRATIONS });
+  const result = await migrator.migrate({ to: `2024010100000${applied}` });
+  await run(
+    url,
+    `CREATE TABLE public.schema_migrations (version varchar(128) PRIMARY KEY);
+     INSERT INTO public.schema_migrations VALUES ${result.applied.map((m) => `('${m.name.slice(0, 14)}')`).join(', ')};
+     DROP TABLE public.alembic_version, public.migration_gate_history;`,
+  );
+}
+
+describe("a database another tool migrated: its history is the gate's starting point", () => {
+  test('dbmate, golang-migrate and Flyway histories are read; a dirty golang-migrate one is refused', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    const client = await connectClient(db.url);
+    try {
+      expect(await readForeignHistory(client)).toBeNull();
+      await client.query(`CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);
+        INSERT INTO schema_migrations VALUES ('20240101000002'), ('20240101000010'), ('20240101000001')`);
+      expect(await readForeignHistory(client)).toEqual({
+        tool: 'dbmate',
+        table: 'schema_migrations',
+        version: '20240101000010',
+        applied: ['20240101000001', '20240101000002', '20240101000010'],
+      });
+      await client.query(`DROP TABLE schema_migrations;
+        CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+        INSERT INTO schema_migrations VALUES (3, false)`);
+      expect(await readForeignHistory(client)).toMatchObject({ tool: 'golang-migrate', version: '3' });
+      await client.query('UPDATE schema_migrations SET dirty = true');
+      await expect(readForeignHistory(client)).rejects.toThrow(/marks version 3 dirty .*migrate force/);
+      await client.query(`DROP TABLE schema_migrations;
+        CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50),
+          description varchar(200), type varchar(20), script varchar(1000), success boolean NOT NULL);
+        INSERT INTO flyway_schema_history VALUES
+          (1, '1', 'init', 'SQL', 'V1__init.sql', true), (2, '1.1', 'x', 'SQL', 'V1.1__x.sql', true),
+          (3, '2', 'y', 'SQL', 'V2__y.sql', true), (4, '2', 'y', 'UNDO_SQL', 'U2__y.sql', true),
+          (5, '3', 'z', 'SQL', 'V3__z.sql', false)`);
+      expect(await readForeignHistory(client)).toMatchObject({
+        tool: 'flyway',
+        version: '1.1',
+        applied: ['1', '1.1'],
+      });
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('the migrator starts at dbmate\'s version, applies only what is pending and keeps schema_migrations in step, both ways', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    await migratedByDbmate(db.url, 2);
+    const migrator = new Migrator({ databaseUrl: db.url, directory: DBMATE_MIGRATIONS });
+    const status = await migrator.status();
+    expect(status.version).toBe('20240101000002');
+    expect(status.pending).toEqual(['20240101000003_invoices']);
+    const applied = await migrator.migrate();
+    expect(applied.applied.map((m) => m.name)).toEqual(['20240101000003_invoices']);
+    const versions = async () =>
+      (await run(db.url, 'SELECT version FROM public.schema_migrations ORDER BY 1')).map((row) => row['version']);
+    expect(await versions()).toEqual(['20240101000001', '20240101000002', '20240101000003']);
+    await migrator.rollback({ to: '20240101000001' });
+    expect(await versions()).toEqual(['20240101000001']);
+    expect((await migrator.status()).version).toBe('20240101000001');
+  });
+
+  test('the staging gate on a dbmate-managed database dry-runs only the pending migration, rehearses its rollback, and refuses to apply it itself', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    await migratedByDbmate(db.url, 2);
+    const suites = [
+      'suites/ce21-migration-validation.test.ts',
+      'suites/ce22-migration-execution.test.ts',
+      'suites/ce27-rollback.test.ts',
+    ];
+    const env = { MIGRATION_GATE_CONFIG: path.join(DBMATE_EXAMPLE, 'gate.config.ts') };
+    const dryRun = await runGate({ databaseUrl: db.url, files: suites, rehearsalUrl: adminUrl, env });
+    const status = (outcome: typeof dryRun, id: string) => outcome.checks.find((c) => c.id === id)?.status;
+    // Only the pending 003 is missing: its version and its table, each saying it is pending.
+    expect(dryRun.failed).toEqual(['ce22.migrations.version', 'ce22.tables.expected']);
+    expect(
+      dryRun.checks
+        .find((c) => c.id === 'ce22.tables.expected')
+        ?.errors?.map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/invoices.*20240101000003_invoices pending and only dry-run/s);
+    expect(status(dryRun, 'ce21.dry-run')).toBe('passed');
+    expect(status(dryRun, 'ce22.migrations.checksums')).toBe('not-applicable');
+    expect(dryRun.checks.filter((c) => c.id.startsWith('ce27.')).map((c) => c.status)).toEqual(
+      Array.from({ length: 6 }, () => 'passed'),
+    );
+    const applying = await runGate({
+      databaseUrl: db.url,
+      files: suites,
+      rehearsalUrl: adminUrl,
+      env: { ...env, MIGRATION_GATE_APPLY: '1' },
+    });
+    const executed = applying.checks.find((c) => c.id === 'ce22.migrations.executed');
+    expect(executed?.status).toBe('failed');
+    expect(executed?.errors?.map((e) => e.message).join('\n')).toMatch(
+      /recorded by dbmate \((?:public\.)?schema_migrations\), not by migration-gate; apply them with dbmate/,
+    );
+    expect(await run(db.url, "SELECT to_regclass('public.alembic_version') AS t")).toEqual([{ t: null }]);
+  });
+});
