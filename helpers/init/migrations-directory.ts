@@ -4,7 +4,12 @@ import { GateError } from '../gate-error.ts';
 import { loadMigrations, type MigrationFile } from '../migrations/migration-files.ts';
 
 /** Where `init` looks for migrations when `--migrations` is not given, in this order. */
-export const MIGRATION_DIRECTORY_CANDIDATES = ['migrations', 'db/migrations', 'sql/migrations'] as const;
+export const MIGRATION_DIRECTORY_CANDIDATES = [
+  'migrations',
+  'db/migrations',
+  'sql/migrations',
+  'prisma/migrations',
+] as const;
 
 export interface FoundMigrations {
   /** Relative to the project root, forward slashes. */

@@ -3,10 +3,10 @@ import { GateError } from '../gate-error.ts';
 import { compareVersions } from './migration-version.ts';
 
 /** Bare names of the history tables {@link readForeignHistory} reads. */
-export const FOREIGN_HISTORY_TABLES: readonly string[] = ['schema_migrations', 'flyway_schema_history'];
+export const FOREIGN_HISTORY_TABLES: readonly string[] = ['schema_migrations', 'flyway_schema_history', '_prisma_migrations'];
 
 /** The migration tools whose history tables the gate reads when its own bookkeeping is absent. */
-export type ForeignTool = 'dbmate' | 'golang-migrate' | 'flyway';
+export type ForeignTool = 'dbmate' | 'golang-migrate' | 'flyway' | 'prisma';
 
 /**
  * What another tool recorded as applied: a staging database migrated by the team's own tool has no
@@ -25,16 +25,23 @@ export interface ForeignHistory {
 
 /**
  * Reads the history of dbmate (`schema_migrations(version)`), golang-migrate (`schema_migrations(version
- * bigint, dirty boolean)`, one row) or Flyway (`flyway_schema_history`, successful rows not undone),
+ * bigint, dirty boolean)`, one row), Flyway (`flyway_schema_history`, successful rows not undone) or
+ * Prisma (`_prisma_migrations`, finished rows not rolled back),
  * looked up through the connection's search_path as those tools do. Null when none is there. A
  * golang-migrate history marked dirty is refused: a migration failed half-way and needs fixing first.
  */
 export async function readForeignHistory(client: pg.ClientBase): Promise<ForeignHistory | null> {
-  const found = await client.query<{ table: string | null; columns: string[] | null; flyway: string | null }>(
+  const found = await client.query<{
+    table: string | null;
+    columns: string[] | null;
+    flyway: string | null;
+    prisma: string | null;
+  }>(
     `SELECT to_regclass('schema_migrations')::text AS table,
             (SELECT array_agg(attname::text) FROM pg_attribute
               WHERE attrelid = to_regclass('schema_migrations') AND attnum > 0 AND NOT attisdropped) AS columns,
-            to_regclass('flyway_schema_history')::text AS flyway`,
+            to_regclass('flyway_schema_history')::text AS flyway,
+            to_regclass('_prisma_migrations')::text AS prisma`,
   );
   const row = found.rows[0];
   if (row?.table != null && row.columns?.includes('version') === true) {
@@ -67,6 +74,14 @@ export async function readForeignHistory(client: pg.ClientBase): Promise<Foreign
         WHERE success AND type NOT LIKE 'UNDO%'`,
     );
     return fromVersions('flyway', row.flyway, versions.rows.map((r) => r.version));
+  }
+  if (row?.prisma != null) {
+    // Finished and not marked rolled back (`prisma migrate resolve --rolled-back`).
+    const versions = await client.query<{ version: string }>(
+      `SELECT split_part(migration_name, '_', 1) AS version FROM ${row.prisma}
+        WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    return fromVersions('prisma', row.prisma, versions.rows.map((r) => r.version));
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GateError } from '../gate-error.ts';
@@ -6,6 +7,7 @@ import {
   FORMAT_EXAMPLES,
   MIGRATION_FORMATS,
   parseFileName,
+  parsePrismaFolder,
   splitDbmateSections,
   type MigrationFormat,
   type ParsedFileName,
@@ -58,6 +60,8 @@ export async function loadMigrations(directory: string): Promise<readonly Migrat
       cause: error,
     });
   }
+  const prisma = await readPrismaFolders(directory, entries);
+  if (prisma !== undefined) return prisma;
   const named: NamedFile[] = [];
   for (const entry of entries.sort()) {
     if (!entry.endsWith('.sql')) continue;
@@ -160,4 +164,53 @@ async function readDbmate(directory: string, file: NamedFile): Promise<Migration
     checksum: checksumOf(sections.up),
     downChecksum: sections.down === undefined ? undefined : checksumOf(sections.down),
   };
+}
+
+/**
+ * A Prisma migrations directory (`migration_lock.toml`, or folders holding `migration.sql`): one
+ * migration per folder, its up script `migration.sql` and, when the team keeps one, `down.sql`.
+ * Undefined for any other directory. A folder with `migration.sql` whose name is no Prisma name is
+ * an error, as is a loose `.sql` file beside the folders.
+ */
+async function readPrismaFolders(
+  directory: string,
+  entries: readonly string[],
+): Promise<readonly MigrationFile[] | undefined> {
+  const folders = entries.filter((entry) => existsSync(path.join(directory, entry, 'migration.sql')));
+  if (folders.length === 0 && !entries.includes('migration_lock.toml')) return undefined;
+  const loose = entries.find((entry) => entry.endsWith('.sql'));
+  if (loose !== undefined) {
+    throw new GateError(
+      `${directory} holds Prisma migration folders and a loose file ${loose}; keep each migration in its own folder (${FORMAT_EXAMPLES.prisma}).`,
+    );
+  }
+  const migrations: MigrationFile[] = [];
+  for (const folder of [...folders].sort()) {
+    const parsed = parsePrismaFolder(folder);
+    if (parsed === undefined) {
+      throw new GateError(
+        `Migration folder ${path.join(directory, folder)} is not named like a Prisma migration (${FORMAT_EXAMPLES.prisma}); rename it.`,
+      );
+    }
+    const upPath = path.join(directory, folder, 'migration.sql');
+    const downCandidate = path.join(directory, folder, 'down.sql');
+    const downPath = existsSync(downCandidate) ? downCandidate : undefined;
+    const upSql = await fs.readFile(upPath, 'utf8');
+    const downSql = downPath === undefined ? undefined : await fs.readFile(downPath, 'utf8');
+    migrations.push({
+      format: 'prisma',
+      version: parsed.version,
+      name: parsed.name,
+      upPath,
+      downPath,
+      upFile: `${folder}/migration.sql`,
+      downFile: `${folder}/down.sql`,
+      upSql,
+      downSql,
+      checksum: checksumOf(upSql),
+      downChecksum: downSql === undefined ? undefined : checksumOf(downSql),
+    });
+  }
+  byVersion(migrations.map((m) => ({ format: 'prisma', version: m.version, name: m.name, role: 'up', file: m.upFile })));
+  return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }

@@ -2,9 +2,11 @@
  * The migration file layouts the gate reads, recognised by file name:
  * - `numbered`: `003_name.up.sql` + `003_name.down.sql` (also golang-migrate's `000003_name.up.sql`);
  * - `dbmate`: one `20240101120000_name.sql` with `-- migrate:up` and `-- migrate:down` sections;
- * - `flyway`: `V3__name.sql` / `V1.1__name.sql`, with the undo script `U3__name.sql`.
+ * - `flyway`: `V3__name.sql` / `V1.1__name.sql`, with the undo script `U3__name.sql`;
+ * - `prisma`: a folder per migration, `20240101120000_name/migration.sql`, with an optional
+ *   `down.sql` beside it (Prisma writes none; its docs generate one with `migrate diff`).
  */
-export const MIGRATION_FORMATS = ['numbered', 'dbmate', 'flyway'] as const;
+export const MIGRATION_FORMATS = ['numbered', 'dbmate', 'flyway', 'prisma'] as const;
 export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
 
 /** What a file name says about the migration it belongs to. */
@@ -26,7 +28,17 @@ export const FORMAT_EXAMPLES: Readonly<Record<MigrationFormat, string>> = {
   numbered: 'NNN_name.up.sql / NNN_name.down.sql',
   dbmate: 'YYYYMMDDHHMMSS_name.sql with -- migrate:up / -- migrate:down',
   flyway: 'V1__name.sql / U1__name.sql',
+  prisma: 'YYYYMMDDHHMMSS_name/migration.sql (and down.sql)',
 };
+
+/** A Prisma migration folder: `20240101120000_init`. */
+const PRISMA_FOLDER = /^(\d+)_([A-Za-z0-9_-]+)$/;
+
+/** The version and name of a Prisma migration folder, or undefined when the name is not one. */
+export function parsePrismaFolder(folder: string): { readonly version: string; readonly name: string } | undefined {
+  const match = PRISMA_FOLDER.exec(folder);
+  return match === null ? undefined : { version: match[1] ?? '', name: folder };
+}
 
 /** Parses a `.sql` file name; undefined when it follows none of the formats. */
 export function parseFileName(file: string): ParsedFileName | undefined {

@@ -122,7 +122,7 @@ export async function recordApplied(
     [migration.version, migration.name, migration.checksum, Math.round(durationMs), migration.downChecksum ?? null],
   );
   await setVersion(client, schema, migration.version);
-  await mirrorForeignVersion(client, migration.version, 'applied');
+  await mirrorForeignVersion(client, migration, 'applied');
 }
 
 export async function recordReverted(
@@ -133,21 +133,33 @@ export async function recordReverted(
 ): Promise<void> {
   await client.query(`DELETE FROM ${qualifiedName(schema, HISTORY_TABLE)} WHERE version = $1`, [version]);
   await setVersion(client, schema, previous);
-  await mirrorForeignVersion(client, version, 'reverted', previous);
+  await mirrorForeignVersion(client, { version }, 'reverted', previous);
 }
 
 /**
- * Keeps dbmate's or golang-migrate's history in step with what the gate applied or reverted, so the
- * team's own tool does not run a migration again (or skip one) afterwards. Flyway's history holds
- * checksums of its own making and is left alone.
+ * Keeps dbmate's, golang-migrate's or Prisma's history in step with what the gate applied or
+ * reverted, so the team's own tool does not run a migration again (or skip one) afterwards. Prisma's
+ * row gets the sha256 of `migration.sql` as its checksum, as Prisma records it; a reverted one is
+ * deleted. Flyway's history holds checksums of its own making and is left alone.
  */
 async function mirrorForeignVersion(
   client: pg.ClientBase,
-  version: string,
+  migration: { readonly version: string; readonly name?: string; readonly checksum?: string },
   change: 'applied' | 'reverted',
   previous: string | null = null,
 ): Promise<void> {
+  const { version } = migration;
   const foreign = await readForeignHistory(client);
+  if (foreign?.tool === 'prisma') {
+    await client.query(
+      change === 'applied'
+        ? `INSERT INTO ${foreign.table} (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+           VALUES (gen_random_uuid()::text, $1, now(), $2, now(), 1)`
+        : `DELETE FROM ${foreign.table} WHERE split_part(migration_name, '_', 1) = $1`,
+      change === 'applied' ? [migration.checksum ?? '', migration.name ?? version] : [version],
+    );
+    return;
+  }
   if (foreign?.tool === 'dbmate') {
     await client.query(
       change === 'applied'

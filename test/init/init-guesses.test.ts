@@ -160,7 +160,7 @@ describe('migration-gate init', () => {
   test('without migrations in the usual places: one sentence naming them', async () => {
     await using project = await createInitProject(adminUrl, 'elsewhere', NOTHING_TO_GUESS);
     await expect(runInit({ root: project.root, databaseUrl: project.database.url })).rejects.toThrow(
-      /^No migrations found in migrations, db\/migrations, sql\/migrations under .*; pass --migrations <dir>\.$/,
+      /^No migrations found in migrations, db\/migrations, sql\/migrations, prisma\/migrations under .*; pass --migrations <dir>\.$/,
     );
     expect(existsSync(`${project.root}/gate.config.ts`)).toBe(false);
     await runInit({ root: project.root, databaseUrl: project.database.url, migrations: 'elsewhere' });

@@ -5,6 +5,8 @@ import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 import { readForeignHistory } from '../../helpers/migrations/foreign-history.ts';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { runGate } from '../support/run-gate.ts';
+import { tempMigrations } from './temp-migrations.ts';
+import { checksumOf } from '../../helpers/migrations/migration-files.ts';
 
 const adminUrl = inject('adminUrl');
 const DBMATE_EXAMPLE = path.resolve('examples/serial-dbmate');
@@ -124,5 +126,48 @@ describe("a database another tool migrated: its history is the gate's starting p
       /recorded by dbmate \((?:public\.)?schema_migrations\), not by migration-gate; apply them with dbmate/,
     );
     expect(await run(db.url, "SELECT to_regclass('public.alembic_version') AS t")).toEqual([{ t: null }]);
+  });
+
+  test('Prisma: folders with migration.sql (and down.sql) load; _prisma_migrations is the starting point and is kept in step', async () => {
+    const init = 'CREATE TABLE accounts (id int PRIMARY KEY);';
+    const notes = 'CREATE TABLE notes (id int PRIMARY KEY, account_id int NOT NULL REFERENCES accounts);';
+    await using dir = await tempMigrations({
+      'migration_lock.toml': 'provider = "postgresql"\n',
+      '20240101120000_init/migration.sql': init,
+      '20240101120000_init/down.sql': 'DROP TABLE accounts;',
+      '20240215093000_notes/migration.sql': notes,
+      '20240215093000_notes/down.sql': 'DROP TABLE notes;',
+    });
+    await using db = await createScratchDatabase(adminUrl);
+    // As `prisma migrate deploy` leaves it after the first migration.
+    await run(
+      db.url,
+      `${init}
+       CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL,
+         finished_at timestamptz, migration_name varchar(255) NOT NULL, logs text, rolled_back_at timestamptz,
+         started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count integer NOT NULL DEFAULT 0);
+       INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count)
+       VALUES ('a', '${checksumOf(init)}', now(), '20240101120000_init', 1),
+              ('b', 'x', NULL, '20240215093000_notes', 0)`,
+    );
+    const migrator = new Migrator({ databaseUrl: db.url, directory: dir.directory });
+    const status = await migrator.status();
+    // The unfinished row is not applied.
+    expect(status.version).toBe('20240101120000');
+    expect(status.pending).toEqual(['20240215093000_notes']);
+    await migrator.migrate();
+    const finished = async () =>
+      (
+        await run(
+          db.url,
+          'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1',
+        )
+      ).map((row) => [row['migration_name'], row['checksum']]);
+    expect(await finished()).toEqual([
+      ['20240101120000_init', checksumOf(init)],
+      ['20240215093000_notes', checksumOf(notes)],
+    ]);
+    await migrator.rollback({ to: '20240101120000' });
+    expect(await finished()).toEqual([['20240101120000_init', checksumOf(init)]]);
   });
 });
