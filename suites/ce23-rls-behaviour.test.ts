@@ -17,6 +17,7 @@ import {
   noTenantContained,
   noTenantWrite,
   otherTenantContained,
+  otherTenantWriteMeasures,
   otherTenantWrite,
   readCommandPrivileges,
   type CommandPrivileges,
@@ -227,13 +228,7 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       });
       const outcome = describeOtherTenantWrite(write);
       const ok = otherTenantContained(write);
-      check.measureAll({
-        outcome,
-        ownRows: write.ownRows,
-        otherTenantRows: write.otherRows,
-        otherTenantRowsAffected: write.otherTouched,
-        error: write.outcome.kind === 'ran' ? null : write.outcome.message,
-      });
+      check.measureAll(otherTenantWriteMeasures(write));
       check.matrix({ table, command, context: 'other-tenant', outcome, expected: 'denied', ok });
       expect(write.otherRows, `${table} has no rows of tenant B to protect`).toBeGreaterThan(0);
       expect(

@@ -23,6 +23,7 @@ import {
   describeOtherTenantWrite,
   isPrivilegeRefusalOf,
   otherTenantContained,
+  otherTenantWriteMeasures,
   readCommandPrivileges,
   type CommandPrivileges,
 } from '../helpers/probes/rls/rls-write-reach.ts';
@@ -183,20 +184,25 @@ describe.each(derived)('CE-23 $table (isolated through a parent)', (table: Deriv
       );
   };
 
+  /** `owner`'s rows of the table (read as the owner) and how many of them tenant A's SELECT sees. */
+  const seenByTenantA = async (s: DerivedSession, owner: string) => {
+    const ids = await derivedTenantRowIds(s.session.probe.client, target, owner);
+    const seen = await visibleAmong(
+      s.session.probe,
+      { kind: 'tenant', tenantId: s.session.tenantA },
+      target,
+      ids,
+    );
+    return { ids, seen, visible: seen.ok ? (seen.rows[0]?.n ?? 0) : 0 };
+  };
+
   test(`${table.table}: SELECT as tenant A returns all of A's rows (control)`, async ({ task, skip }) => {
     const check = defineCheck(task, { id: idOf('select-own-tenant'), ce: 'CE-23' });
     judged(check, skip);
     const s = seeded(table.table, main);
     if (!privilegesOf(table.table).SELECT)
       notApplicable({ skip }, check, `${tenancy.appRole} holds no SELECT on ${table.table}`);
-    const own = await derivedTenantRowIds(s.session.probe.client, target, s.session.tenantA);
-    const seen = await visibleAmong(
-      s.session.probe,
-      { kind: 'tenant', tenantId: s.session.tenantA },
-      target,
-      own,
-    );
-    const visible = seen.ok ? (seen.rows[0]?.n ?? 0) : 0;
+    const { ids: own, seen, visible } = await seenByTenantA(s, s.session.tenantA);
     check.measureAll({ ownRows: own.length, visibleRows: visible, via });
     check.matrix({
       table: table.table,
@@ -217,14 +223,7 @@ describe.each(derived)('CE-23 $table (isolated through a parent)', (table: Deriv
     const check = defineCheck(task, { id: idOf('select-other-tenant'), ce: 'CE-23' });
     judged(check, skip);
     const s = seeded(table.table, main);
-    const other = await derivedTenantRowIds(s.session.probe.client, target, s.session.tenantB);
-    const seen = await visibleAmong(
-      s.session.probe,
-      { kind: 'tenant', tenantId: s.session.tenantA },
-      target,
-      other,
-    );
-    const leaked = seen.ok ? (seen.rows[0]?.n ?? 0) : 0;
+    const { ids: other, seen, visible: leaked } = await seenByTenantA(s, s.session.tenantB);
     check.measureAll({ otherTenantRows: other.length, visible: leaked, via });
     check.matrix({
       table: table.table,
@@ -322,13 +321,7 @@ describe.each(derived)('CE-23 $table (isolated through a parent)', (table: Deriv
       });
       const outcome = describeOtherTenantWrite(write);
       const ok = otherTenantContained(write);
-      check.measureAll({
-        outcome,
-        ownRows: write.ownRows,
-        otherTenantRows: write.otherRows,
-        otherTenantRowsAffected: write.otherTouched,
-        error: write.outcome.kind === 'ran' ? null : write.outcome.message,
-      });
+      check.measureAll(otherTenantWriteMeasures(write));
       check.matrix({ table: table.table, command, context: 'other-tenant', outcome, expected: 'denied', ok });
       expect(write.otherRows, `${table.table} has no rows of tenant B to protect`).toBeGreaterThan(0);
       expect(

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { IsolationTable } from './isolation-types.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
+import { readOutsideTenancyTables, type OutsideTenancyTable } from './outside-tenancy.ts';
 
 /** One foreign-key hop of a derivation: the child's columns and the parent key they reference. */
 export interface DerivationStep {
@@ -38,13 +39,6 @@ interface ForeignKeyRow {
   readonly parent_columns: string[];
 }
 
-interface CandidateRow {
-  readonly table: string;
-  readonly rls: boolean;
-  readonly forced: boolean;
-  readonly policies: number;
-}
-
 /**
  * The tables of `schema` the application role may read or write that have no tenant key but reach a
  * tenant table through NOT NULL foreign keys (at most {@link MAX_DERIVATION_DEPTH} hops): their rows
@@ -58,19 +52,15 @@ export async function discoverDerivedTenantTables(
   tenantTables: readonly IsolationTable[],
   appRole: string,
 ): Promise<readonly DerivedTenantTable[]> {
-  const tenantNames = tenantTables.map((t) => t.table);
-  const candidates = await client.query<CandidateRow>(
-    `SELECT c.relname::text AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
-            (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-        AND NOT (c.relname = ANY ($2::text[]))
-        AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $3)
-        AND has_table_privilege($3, c.oid, 'SELECT, INSERT, UPDATE, DELETE')
-      ORDER BY 1`,
-    [schema, tenantNames, appRole],
+  // Candidates: what the role can reach outside the tenant tables (the lookup tables among them have
+  // no path to a tenant table and fall out below).
+  const candidates = await readOutsideTenancyTables(
+    client,
+    schema,
+    tenantTables.map((t) => t.table),
+    appRole,
   );
-  if (candidates.rows.length === 0) return [];
+  if (candidates.length === 0) return [];
   const keys = await client.query<ForeignKeyRow>(
     `SELECT con.conname::text AS constraint, c.relname::text AS table, p.relname::text AS parent_table,
             array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
@@ -93,8 +83,8 @@ export async function discoverDerivedTenantTables(
   const derived: DerivedTenantTable[] = [];
   // Breadth first: a table is derived through the shortest path, tables one hop away first.
   for (let depth = 1; depth <= MAX_DERIVATION_DEPTH; depth += 1) {
-    const found: [CandidateRow, DerivationStep, string][] = [];
-    for (const candidate of candidates.rows) {
+    const found: [OutsideTenancyTable, DerivationStep, string][] = [];
+    for (const candidate of candidates) {
       if (reached.has(candidate.table)) continue;
       const key = keys.rows.find(
         (k) => k.table === candidate.table && reached.get(k.parent_table)?.path.length === depth - 1,
@@ -120,8 +110,8 @@ export async function discoverDerivedTenantTables(
       derived.push({
         table: candidate.table,
         ...entry,
-        rlsEnabled: candidate.rls,
-        rlsForced: candidate.forced,
+        rlsEnabled: candidate.rlsEnabled,
+        rlsForced: candidate.rlsForced,
         policies: candidate.policies,
       });
     }

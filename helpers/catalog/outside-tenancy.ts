@@ -5,6 +5,7 @@ export interface OutsideTenancyTable {
   readonly table: string;
   readonly privileges: readonly string[];
   readonly rlsEnabled: boolean;
+  readonly rlsForced: boolean;
   readonly policies: number;
 }
 
@@ -20,8 +21,14 @@ export async function readOutsideTenancyTables(
   tenantTables: readonly string[],
   appRole: string,
 ): Promise<readonly OutsideTenancyTable[]> {
-  const result = await client.query<{ table: string; privileges: string[]; rls: boolean; policies: number }>(
-    `SELECT c.relname::text AS table, c.relrowsecurity AS rls,
+  const result = await client.query<{
+    table: string;
+    privileges: string[];
+    rls: boolean;
+    forced: boolean;
+    policies: number;
+  }>(
+    `SELECT c.relname::text AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
             (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
             array(SELECT privilege FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS privilege
                    WHERE has_table_privilege($3, c.oid, privilege)) AS privileges
@@ -37,6 +44,7 @@ export async function readOutsideTenancyTables(
     table: row.table,
     privileges: row.privileges,
     rlsEnabled: row.rls,
+    rlsForced: row.forced,
     policies: row.policies,
   }));
 }

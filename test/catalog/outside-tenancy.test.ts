@@ -24,8 +24,14 @@ describe('tables the application reaches outside tenancy', () => {
     expect(
       found.filter((table) => ['countries', 'profiles', 'internal_notes'].includes(table.table)),
     ).toEqual([
-      { table: 'countries', privileges: ['SELECT'], rlsEnabled: false, policies: 0 },
-      { table: 'profiles', privileges: ['SELECT', 'UPDATE'], rlsEnabled: true, policies: 1 },
+      { table: 'countries', privileges: ['SELECT'], rlsEnabled: false, rlsForced: false, policies: 0 },
+      {
+        table: 'profiles',
+        privileges: ['SELECT', 'UPDATE'],
+        rlsEnabled: true,
+        rlsForced: false,
+        policies: 1,
+      },
     ]);
     expect(found.map((table) => table.table)).not.toContain('projects');
   });

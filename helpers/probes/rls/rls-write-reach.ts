@@ -172,6 +172,23 @@ export function otherTenantContained(write: OtherTenantWrite): boolean {
   return outcome.kind === 'ran' && write.otherTouched === 0 && outcome.rowCount <= write.ownRows;
 }
 
+/** What a check records of an {@link OtherTenantWrite}: the outcome, both tenants' rows, B's touched, the error. */
+export function otherTenantWriteMeasures(write: OtherTenantWrite): {
+  outcome: string;
+  ownRows: number;
+  otherTenantRows: number;
+  otherTenantRowsAffected: number;
+  error: string | null;
+} {
+  return {
+    outcome: describeOtherTenantWrite(write),
+    ownRows: write.ownRows,
+    otherTenantRows: write.otherRows,
+    otherTenantRowsAffected: write.otherTouched,
+    error: write.outcome.kind === 'ran' ? null : write.outcome.message,
+  };
+}
+
 /** A write with no tenant reached nothing: 0 rows, or refused by the table itself. */
 export function noTenantContained(outcome: WriteOutcome): boolean {
   return outcome.kind === 'refused' || (outcome.kind === 'ran' && outcome.rowCount === 0);
