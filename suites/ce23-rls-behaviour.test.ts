@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectClient } from '../helpers/db/database-connection.ts';
 import { IsolationSession, type Candidate } from '../fixtures/rls-isolation-session.ts';
 import {
+  readWithNoTenant,
   describeObservation,
   isRlsRefusalOf,
   type Observation,
@@ -390,26 +391,22 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     prepared(target, unset);
     const sql = `SELECT count(*)::int AS n FROM ${name}`;
     const emptySkipped = emptyTenantSkipReason(tenancy, session(main).seed.keyType);
-    const empty =
-      emptySkipped === null
-        ? await session(main).probe.attempt<{ n: number }>({ kind: 'no-tenant' }, sql)
-        : null;
-    const never = await session(unset).probe.attempt<{ n: number }>({ kind: 'unset' }, sql);
-    const seen = (o: Observation<{ n: number }> | null): number => (o?.ok === true ? (o.rows[0]?.n ?? 0) : 0);
-    const text = (o: Observation<{ n: number }> | null): string =>
-      o === null ? 'not probed' : o.ok ? `${seen(o)} rows` : `refused ${o.code}`;
-    const ok = seen(empty) === 0 && seen(never) === 0;
-    check.measureAll({ settingEmpty: text(empty), settingNeverSet: text(never), emptySkipped });
+    const read = await readWithNoTenant(
+      { empty: session(main).probe, unset: session(unset).probe },
+      sql,
+      emptySkipped,
+    );
+    check.measureAll({ settingEmpty: read.emptyText, settingNeverSet: read.unsetText, emptySkipped });
     check.matrix({
       table,
       command: 'SELECT',
       context: 'no-tenant',
-      outcome: `empty: ${text(empty)}; unset: ${text(never)}`,
+      outcome: `empty: ${read.emptyText}; unset: ${read.unsetText}`,
       expected: 'denied',
-      ok,
+      ok: read.ok,
     });
     expect(
-      { settingEmpty: seen(empty), settingNeverSet: seen(never) },
+      { settingEmpty: read.settingEmpty, settingNeverSet: read.settingNeverSet },
       `${table} is readable with no tenant set (fail open)`,
     ).toEqual({ settingEmpty: 0, settingNeverSet: 0 });
   });

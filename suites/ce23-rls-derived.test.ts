@@ -17,7 +17,7 @@ import {
   visibleAmong,
   type DerivedTarget,
 } from '../helpers/probes/rls/derived-isolation.ts';
-import { describeObservation, isRlsRefusalOf, type Observation } from '../helpers/probes/rls/rls-probe.ts';
+import { describeObservation, isRlsRefusalOf, readWithNoTenant } from '../helpers/probes/rls/rls-probe.ts';
 import {
   ALL_COMMANDS_ALLOWED,
   describeOtherTenantWrite,
@@ -247,24 +247,22 @@ describe.each(derived)('CE-23 $table (isolated through a parent)', (table: Deriv
     const u = seeded(table.table, unset);
     const sql = `SELECT count(*)::int AS n FROM ${qualifiedName(schema, table.table)}`;
     const emptySkipped = emptyTenantSkipReason(tenancy, s.session.seed.keyType);
-    const empty =
-      emptySkipped === null ? await s.session.probe.attempt<{ n: number }>({ kind: 'no-tenant' }, sql) : null;
-    const never = await u.session.probe.attempt<{ n: number }>({ kind: 'unset' }, sql);
-    const seen = (o: Observation<{ n: number }> | null): number => (o?.ok === true ? (o.rows[0]?.n ?? 0) : 0);
-    const text = (o: Observation<{ n: number }> | null): string =>
-      o === null ? 'not probed' : o.ok ? `${seen(o)} rows` : `refused ${o.code}`;
-    const ok = seen(empty) === 0 && seen(never) === 0;
-    check.measureAll({ settingEmpty: text(empty), settingNeverSet: text(never), emptySkipped });
+    const read = await readWithNoTenant(
+      { empty: s.session.probe, unset: u.session.probe },
+      sql,
+      emptySkipped,
+    );
+    check.measureAll({ settingEmpty: read.emptyText, settingNeverSet: read.unsetText, emptySkipped });
     check.matrix({
       table: table.table,
       command: 'SELECT',
       context: 'no-tenant',
-      outcome: `empty: ${text(empty)}; unset: ${text(never)}`,
+      outcome: `empty: ${read.emptyText}; unset: ${read.unsetText}`,
       expected: 'denied',
-      ok,
+      ok: read.ok,
     });
     expect(
-      { settingEmpty: seen(empty), settingNeverSet: seen(never) },
+      { settingEmpty: read.settingEmpty, settingNeverSet: read.settingNeverSet },
       `${table.table} is readable with no tenant set (fail open)`,
     ).toEqual({ settingEmpty: 0, settingNeverSet: 0 });
   });

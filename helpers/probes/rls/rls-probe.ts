@@ -64,6 +64,42 @@ export function isSettingRefusal(observation: Observation<unknown>, tenantSettin
   return observation.code === '22P02' && observation.message.endsWith(': ""');
 }
 
+/** A `SELECT count(*)` with no tenant: with the setting empty (null when skipped) and never defined. */
+export interface NoTenantRead {
+  readonly settingEmpty: number;
+  readonly settingNeverSet: number;
+  /** `3 rows`, `refused 42501`, `not probed`: for the report. */
+  readonly emptyText: string;
+  readonly unsetText: string;
+  /** Nothing was readable either way. */
+  readonly ok: boolean;
+}
+
+/**
+ * Runs `sql` (a `SELECT count(*)::int AS n …`) with no tenant: on `empty` with the setting empty
+ * (not when `emptySkipped` gives why), and on `unset`, a connection where it was never defined. A
+ * refusal reads as 0 rows.
+ */
+export async function readWithNoTenant(
+  probes: { readonly empty: RlsProbe; readonly unset: RlsProbe },
+  sql: string,
+  emptySkipped: string | null,
+): Promise<NoTenantRead> {
+  const empty =
+    emptySkipped === null ? await probes.empty.attempt<{ n: number }>({ kind: 'no-tenant' }, sql) : null;
+  const never = await probes.unset.attempt<{ n: number }>({ kind: 'unset' }, sql);
+  const seen = (o: Observation<{ n: number }> | null): number => (o?.ok === true ? (o.rows[0]?.n ?? 0) : 0);
+  const text = (o: Observation<{ n: number }> | null): string =>
+    o === null ? 'not probed' : o.ok ? `${seen(o)} rows` : `refused ${o.code}`;
+  return {
+    settingEmpty: seen(empty),
+    settingNeverSet: seen(never),
+    emptyText: text(empty),
+    unsetText: text(never),
+    ok: seen(empty) === 0 && seen(never) === 0,
+  };
+}
+
 /** Short text of an observation, for the access matrix: `3 rows`, `refused 42501`. */
 export function describeObservation(observation: Observation<unknown>, noun = 'rows'): string {
   if (!observation.ok) return `refused ${observation.code}`;
