@@ -17,7 +17,7 @@ import {
 } from '../helpers/probes/fk/fk-tenant-consistency.ts';
 import { IsolationSession } from '../fixtures/rls-isolation-session.ts';
 import { freshScenarioRows } from '../helpers/synthesis/fresh-scenario-rows.ts';
-import { discoverIndexes, indexesLeadingWith, primaryKeyOf } from '../helpers/catalog/indexes.ts';
+import { discoverIndexes, indexesLeadingWith, rowKeyOf } from '../helpers/catalog/indexes.ts';
 import { withReadScope } from '../helpers/scans/integrity-read-scope.ts';
 import { withRolledBack } from '../helpers/db/rolled-back.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
@@ -141,10 +141,10 @@ describe('CE-24 foreign keys: delete behaviour observed is the one declared (rol
         id: checkId('CE-24', 'fk', 'delete-behaviour', fk.constraint),
         ce: 'CE-24',
       });
-      const childKey = primaryKeyOf(indexes, fk.table);
+      const childKey = rowKeyOf(indexes, fk.table);
       expect(
         childKey,
-        `${fk.table} has no primary key, so its rows cannot be observed across the delete`,
+        `${fk.table} has no primary key and no unique key over NOT NULL columns, so its rows cannot be observed across the delete`,
       ).not.toBeNull();
       if (childKey === null) return;
       const childTenantColumn = tenantColumnOf.get(fk.table);
@@ -197,8 +197,8 @@ describe('CE-24 foreign keys: delete behaviour observed is the one declared (rol
       task,
     }) => {
       const check = defineCheck(task, { id: 'ce24.fk.cascade-scenario', ce: 'CE-24' });
-      const parentKey = primaryKeyOf(indexes, scenario.parent.table) ?? [];
-      const childKey = primaryKeyOf(indexes, scenario.child.table) ?? [];
+      const parentKey = rowKeyOf(indexes, scenario.parent.table) ?? [];
+      const childKey = rowKeyOf(indexes, scenario.child.table) ?? [];
       expect(parentKey.length * childKey.length, 'both scenario tables need a primary key').toBeGreaterThan(
         0,
       );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { columnsOf, discoverColumns } from '../helpers/catalog/columns.ts';
-import { discoverIndexes, primaryKeyOf } from '../helpers/catalog/indexes.ts';
+import { discoverIndexes, rowKeyOf } from '../helpers/catalog/indexes.ts';
 import { missingAuditEntries, readAuditTrail } from '../helpers/probes/integrity/integrity-audit-trail.ts';
 import { withReadScope } from '../helpers/scans/integrity-read-scope.ts';
 import { withRolledBack } from '../helpers/db/rolled-back.ts';
@@ -36,7 +36,7 @@ const { columns, indexes, tenantTables } = await withReadScope(pool, async (clie
 }));
 const tables = [...new Set(columns.map((column) => column.table))];
 const tenantColumnOf = new Map(tenantTables.map((table) => [table.table, table.tenantColumn]));
-const keyOf = (table: string): readonly string[] => primaryKeyOf(indexes, table) ?? [];
+const keyOf = (table: string): readonly string[] => rowKeyOf(indexes, table) ?? [];
 const timestampColumns = integrity.timestampColumns;
 const named =
   timestampColumns === undefined ? [] : [timestampColumns.created, timestampColumns.updated ?? []].flat();
@@ -66,14 +66,19 @@ function notApplicableCheck(name: string, id: string, reason: string): void {
 const nothingScanned = (table: string): string =>
   `0 rows scanned: ${table} is empty, so there is no data to judge`;
 
-/** `WHERE` over `alias`'s primary key, matched against a jsonb array of rows passed as `$1`. */
+/**
+ * `WHERE` over `alias`'s row key (primary key, else a NOT NULL unique key), matched against a jsonb
+ * array of rows passed as `$1`; a table with neither is matched on the whole row.
+ */
 function byKey(table: string, alias: string): { readonly from: string; readonly where: string } {
   const name = qualifiedName(schema, table);
+  const key = keyOf(table);
   return {
     from: `jsonb_populate_recordset(NULL::${name}, $1::jsonb) k`,
-    where: keyOf(table)
-      .map((column) => `${alias}.${quoteIdent(column)} = k.${quoteIdent(column)}`)
-      .join(' AND '),
+    where:
+      key.length === 0
+        ? `to_jsonb(${alias}.*) = to_jsonb(k.*)`
+        : key.map((column) => `${alias}.${quoteIdent(column)} = k.${quoteIdent(column)}`).join(' AND '),
   };
 }
 

@@ -5,7 +5,8 @@ import { defineGateConfig } from '../../helpers/config/gate-config.ts';
  * ALWAYS AS IDENTITY and provisioned by an administrator (the application may only read and rename
  * its own), composite (account_id, id) keys and tenant-carrying foreign keys (one DEFERRABLE, one
  * ON DELETE SET NULL (column)), a hash-partitioned table with RLS on its parent only, column-level
- * UPDATE grants, enums, a domain, arrays, jsonb, a generated column and bounded numeric CHECKs.
+ * UPDATE grants, enums, a domain, arrays, jsonb, a generated column, bounded numeric CHECKs and a
+ * table without a primary key (a unique key over NOT NULL columns identifies its rows).
  * Nothing in helpers/ or suites/ knows it.
  */
 export default defineGateConfig({
@@ -20,21 +21,22 @@ export default defineGateConfig({
     tenantTable: 'accounts',
     tenantSetting: 'app.account_id',
     appRole: 'ledger_app',
-    tenantTables: ['accounts', 'users', 'projects', 'tasks', 'events'],
+    tenantTables: ['accounts', 'users', 'projects', 'tasks', 'events', 'task_labels'],
   },
   foreignKeys: {
-    minimumCount: 7,
+    minimumCount: 8,
     critical: [
       { table: 'users', constraint: 'users_account_id_fkey', onDelete: 'CASCADE' },
       { table: 'tasks', constraint: 'tasks_project_fkey', onDelete: 'CASCADE' },
       { table: 'tasks', constraint: 'tasks_assignee_fkey', onDelete: 'SET NULL' },
       { table: 'events', constraint: 'events_project_fkey', onDelete: 'CASCADE' },
+      { table: 'task_labels', constraint: 'task_labels_task_fkey', onDelete: 'CASCADE' },
     ],
     acceptedNotValid: [],
   },
   integrity: {
     timestampColumns: { created: 'created_at' },
-    insertProbeTables: ['tasks', 'events'],
+    insertProbeTables: ['tasks', 'events', 'task_labels'],
   },
   fixtures: { seed: 42, tenants: 3 },
   performance: {

@@ -14,6 +14,8 @@ export interface TableIndex {
   /** False while a `CREATE INDEX CONCURRENTLY` is unfinished or failed: the planner ignores it. */
   readonly valid: boolean;
   readonly method: string;
+  /** Every key column is a NOT NULL column (no expression): a unique such index identifies each row. */
+  readonly notNullKey: boolean;
 }
 
 /** Every index on the ordinary and partitioned tables of `schema`. */
@@ -27,12 +29,16 @@ export async function discoverIndexes(client: pg.ClientBase, schema: string): Pr
     partial: boolean;
     indisvalid: boolean;
     method: string;
+    not_null_key: boolean;
   }>(
     `SELECT t.relname AS table, i.relname AS index,
             array(SELECT a.attname::text FROM unnest(x.indkey[0:x.indnkeyatts - 1]) WITH ORDINALITY k(attnum, n)
                     LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum AND k.attnum > 0
                    ORDER BY k.n) AS key_columns,
-            x.indisunique, x.indisprimary, x.indpred IS NOT NULL AS partial, x.indisvalid, am.amname AS method
+            x.indisunique, x.indisprimary, x.indpred IS NOT NULL AS partial, x.indisvalid, am.amname AS method,
+            NOT EXISTS (SELECT 1 FROM unnest(x.indkey[0:x.indnkeyatts - 1]) k(attnum)
+                          LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                         WHERE k.attnum = 0 OR NOT a.attnotnull) AS not_null_key
        FROM pg_index x
        JOIN pg_class t ON t.oid = x.indrelid
        JOIN pg_class i ON i.oid = x.indexrelid
@@ -51,6 +57,7 @@ export async function discoverIndexes(client: pg.ClientBase, schema: string): Pr
     partial: row.partial,
     valid: row.indisvalid,
     method: row.method,
+    notNullKey: row.not_null_key,
   }));
 }
 
@@ -74,6 +81,22 @@ export function indexesLeadingWith(
       index.keyColumns.length >= columns.length &&
       index.keyColumns.slice(0, columns.length).every((column) => column !== null && wanted.has(column)),
   );
+}
+
+/**
+ * The columns that identify a row of `table`: its primary key, else the first valid, non-partial
+ * unique index over NOT NULL columns only (`UNIQUE (document_id, version)` on a table without a
+ * primary key), else `null`.
+ */
+export function rowKeyOf(indexes: readonly TableIndex[], table: string): readonly string[] | null {
+  const primary = primaryKeyOf(indexes, table);
+  if (primary !== null) return primary;
+  const unique = indexes.find(
+    (index) => index.table === table && index.unique && index.valid && !index.partial && index.notNullKey,
+  );
+  return unique === undefined
+    ? null
+    : unique.keyColumns.filter((column): column is string => column !== null);
 }
 
 /** The primary-key columns of `table`, or `null` when it has none. */

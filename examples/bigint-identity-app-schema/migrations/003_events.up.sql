@@ -30,3 +30,20 @@ CREATE VIEW app.open_tasks WITH (security_invoker = true) AS
     SELECT account_id, id, project_id, assignee_id, title, status, tags
     FROM app.tasks WHERE status <> 'done';
 GRANT SELECT ON app.open_tasks TO ledger_app;
+
+-- No primary key: rows are identified by a unique key over NOT NULL columns.
+CREATE TABLE app.task_labels (
+    account_id bigint NOT NULL,
+    task_id    bigint NOT NULL,
+    label      text NOT NULL CHECK (length(label) BETWEEN 1 AND 32),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT task_labels_unique UNIQUE (account_id, task_id, label),
+    CONSTRAINT task_labels_task_fkey FOREIGN KEY (account_id, task_id)
+        REFERENCES app.tasks (account_id, id) ON DELETE CASCADE
+);
+GRANT SELECT, INSERT, DELETE ON app.task_labels TO ledger_app;
+ALTER TABLE app.task_labels ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.task_labels FORCE ROW LEVEL SECURITY;
+CREATE POLICY task_labels_isolation ON app.task_labels TO ledger_app
+    USING (account_id = current_setting('app.account_id', true)::bigint)
+    WITH CHECK (account_id = current_setting('app.account_id', true)::bigint);
