@@ -23,7 +23,9 @@ import {
   readCommandPrivileges,
   type CommandPrivileges,
   type WriteOutcome,
+  type WriteTarget,
 } from '../helpers/probes/rls/rls-write-reach.ts';
+import { updateProbeSet, type UpdateProbeSet } from '../helpers/probes/rls/update-probe-column.ts';
 import { freshScenarioRows } from '../helpers/synthesis/fresh-scenario-rows.ts';
 import { discoverTenantTables } from '../helpers/catalog/tenant-tables.ts';
 import { emptyTenantSkipReason } from '../helpers/db/tenant-context.ts';
@@ -40,15 +42,21 @@ import { gateSettings } from './support/gate-settings.ts';
 const settings = gateSettings();
 const { schema, tenancy } = settings;
 const pool = await suitePool();
-const { discovered, privileges } = await (async () => {
+const { discovered, privileges, updateSets } = await (async () => {
   const client = await pool.connect();
   try {
     const tables = await discoverTenantTables(client, settings);
     // What the app role may do decides what the own-tenant probes expect (append-only: no UPDATE/DELETE).
     const targets = tables.map(({ table, tenantColumn }) => ({ schema, table, tenantColumn }));
+    // What the WHERE-less UPDATE probes set: another updatable column when the tenant key is not one,
+    // so the UPDATE policies are exercised, not only the privilege on the tenant key.
+    const sets = new Map<string, UpdateProbeSet>();
+    for (const target of targets)
+      sets.set(target.table, await updateProbeSet(client, target, tenancy.appRole));
     return {
       discovered: tables,
       privileges: await readCommandPrivileges(client, tenancy.appRole, targets),
+      updateSets: sets,
     };
   } finally {
     client.release();
@@ -134,6 +142,13 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
   const name = qualifiedName(schema, table);
   const idOf = (property: string): string => checkId('CE-23', 'rls', table, property);
   const isTenantTable = table === tenancy.tenantTable;
+  const updateSet = updateSets.get(table);
+  const writeTargetOf = (column: string): WriteTarget => ({
+    schema,
+    table,
+    tenantColumn: column,
+    ...(updateSet === undefined ? {} : { updateSet }),
+  });
 
   test(`${table}: SELECT as tenant A returns all of A's rows and nothing else`, async ({ task }) => {
     const check = defineCheck(task, { id: idOf('select-own-tenant'), ce: 'CE-23' });
@@ -222,7 +237,7 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
     test(`${table}: ${command} of another tenant's row affects 0 rows`, async ({ task }) => {
       const check = defineCheck(task, { id: idOf(`${command.toLowerCase()}-other-tenant`), ce: 'CE-23' });
       const { column, s } = prepared(target, main);
-      const write = await otherTenantWrite(s.probe, { schema, table, tenantColumn: column }, command, {
+      const write = await otherTenantWrite(s.probe, writeTargetOf(column), command, {
         actor: s.tenantA,
         other: s.tenantB,
         tenantTables: isolationTables,
@@ -453,7 +468,7 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       const { column } = prepared(target, main);
       prepared(target, unset);
       // WHERE-less, as in the other-tenant probes: with no tenant every row is someone else's.
-      const writeTarget = { schema, table, tenantColumn: column };
+      const writeTarget = writeTargetOf(column);
       const run = (s: IsolationSession, context: ProbeContext): Promise<WriteOutcome> =>
         noTenantWrite(s.probe, writeTarget, command, context, {
           tenantId: s.tenantA,

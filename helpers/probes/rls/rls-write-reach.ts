@@ -3,6 +3,7 @@ import type { IsolationTable } from '../../catalog/isolation-types.ts';
 import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import { isTablePrivilegeDenial } from '../../db/pg-error.ts';
 import { deleteTenantRows, referencingTables } from '../../catalog/rls-dependents.ts';
+import type { UpdateProbeSet } from './update-probe-column.ts';
 import {
   isAccessRefusalOf,
   isSettingRefusal,
@@ -19,6 +20,8 @@ export interface WriteTarget {
   readonly schema: string;
   readonly table: string;
   readonly tenantColumn: string;
+  /** What the UPDATE probe sets; default the tenant column (see {@link updateProbeSet}). */
+  readonly updateSet?: UpdateProbeSet;
 }
 
 /**
@@ -45,16 +48,35 @@ export interface OtherTenantWrite {
 
 /**
  * The probe statement: `DELETE FROM t`, or `UPDATE t SET <tenant column> = $1` with $1 the acting
- * tenant. It reads no column of the table — no WHERE, no RETURNING, and a constant on the right of
- * SET (`SET c = c` reads `c`) — because a statement that reads a column needs SELECT rights, and
- * PostgreSQL then also applies the SELECT policies, which would hide a broken UPDATE or DELETE policy.
- * Setting the tenant column to the acting tenant is a no-op on that tenant's own rows.
+ * tenant (or, when the role may not update the tenant column, another column it may update: see
+ * {@link updateProbeSet}). It reads no column of the table — no WHERE, no RETURNING, and a constant on
+ * the right of SET (`SET c = c` reads `c`) — because a statement that reads a column needs SELECT
+ * rights, and PostgreSQL then also applies the SELECT policies, which would hide a broken UPDATE or
+ * DELETE policy. Setting the tenant column to the acting tenant is a no-op on that tenant's own rows.
  */
 export function whereLessSql(command: WriteCommand, target: WriteTarget): string {
   const name = qualifiedName(target.schema, target.table);
-  return command === 'DELETE'
-    ? `DELETE FROM ${name}`
-    : `UPDATE ${name} SET ${quoteIdent(target.tenantColumn)} = $1`;
+  if (command === 'DELETE') return `DELETE FROM ${name}`;
+  const set = target.updateSet ?? { kind: 'tenant', column: target.tenantColumn };
+  const value = set.kind === 'tenant' ? '$1' : set.kind === 'null' ? 'NULL' : `$1::${set.type}`;
+  return `UPDATE ${name} SET ${quoteIdent(set.column)} = ${value}`;
+}
+
+/**
+ * The parameters of {@link whereLessSql}'s UPDATE for tenant `tenantId`: the tenant id, nothing (SET
+ * NULL), or a value of the set column read as the owner from one of that tenant's rows.
+ */
+async function updateParams(probe: RlsProbe, target: WriteTarget, tenantId: string): Promise<unknown[]> {
+  const set = target.updateSet ?? { kind: 'tenant', column: target.tenantColumn };
+  if (set.kind === 'tenant') return [tenantId];
+  if (set.kind === 'null') return [];
+  const equals = await probe.tenantEquals('t', target.schema, target.table, target.tenantColumn);
+  const row = await probe.client.query<{ value: string | null }>(
+    `SELECT t.${quoteIdent(set.column)}::text AS value FROM ${qualifiedName(target.schema, target.table)} AS t
+      WHERE ${equals} LIMIT 1`,
+    [tenantId],
+  );
+  return [row.rows[0]?.value ?? null];
 }
 
 /**
@@ -126,7 +148,7 @@ export async function otherTenantWrite(
     const observation = await probe.attempt(
       { kind: 'tenant', tenantId: tenants.actor },
       whereLessSql(command, target),
-      command === 'UPDATE' ? [tenants.actor] : [],
+      command === 'UPDATE' ? await updateParams(probe, target, tenants.actor) : [],
       { keep: true },
     );
     // A failed statement changed nothing; the outcome says whether that failure counts as a refusal.
@@ -157,7 +179,7 @@ export async function noTenantWrite(
   const observation = await probe.attempt(
     context,
     whereLessSql(command, target),
-    command === 'UPDATE' ? [options.tenantId] : [],
+    command === 'UPDATE' ? await updateParams(probe, target, options.tenantId) : [],
   );
   return classifyWrite(observation, target.table, options.tenantSetting);
 }

@@ -84,6 +84,18 @@ describeCe23Batch('sabotage: weakened policies (CE-23)', [
       'ce23.rls.analyses.update-move-to-other-tenant',
     ],
   },
+  {
+    name: 'the same UPDATE policy on stakeholders, where only some columns are granted (never the tenant key), fails ce23.rls.stakeholders.update-other-tenant',
+    sql: 'update-using-true-column-grants.sql',
+    mustFail: [
+      'ce23.rls.stakeholders.policy-analysis',
+      'ce23.rls.stakeholders.update-other-tenant',
+      'ce23.rls.stakeholders.update-no-tenant',
+      'ce23.rls.stakeholders.policies-keyed-on-tenant',
+    ],
+    // Its other probes (the move, the own-tenant writes) meet the column grants; only this table's.
+    mayAlsoFail: ['ce23.rls.stakeholders.'],
+  },
 ]);
 
 // The clean negative asserts that nothing failed, on alerts (which a sabotage above breaks): its own run.
