@@ -1,5 +1,8 @@
 import { describe, expect, inject, test } from 'vitest';
-import { insertVolume, seedVolume } from '../../fixtures/volume-seed.ts';
+import path from 'node:path';
+import { insertVolume, seedConfiguredVolume, seedVolume } from '../../fixtures/volume-seed.ts';
+import { seedFixtures } from '../../fixtures/seed-fixtures.ts';
+import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { scanOrphans } from '../../helpers/scans/fk-orphans.ts';
 import { discoverForeignKeys } from '../../helpers/catalog/foreign-keys.ts';
 import { connectClient } from '../../helpers/db/database-connection.ts';
@@ -24,6 +27,33 @@ async function orphansOf(url: string, schema: string): Promise<readonly string[]
 }
 
 describe('volume seeding', () => {
+  test('the CE-26 volume on top of synthesised fixtures: every volume tenant gets its rows (no key collides with a fixture row)', async () => {
+    await using db = await createScratchDatabase(adminUrl);
+    await new Migrator({ databaseUrl: db.url, directory: path.resolve('migrations') }).migrate();
+    const { factories: _factories, ...synthesised } = gateConfig.fixtures;
+    const performance = gateConfig.performance;
+    if (performance === undefined) throw new Error('the reference config has a performance section');
+    const config = {
+      ...gateConfig,
+      fixtures: { ...synthesised, tenants: 3 },
+      performance: { ...performance, volume: { tenants: 6, largestTableRows: 1200 } },
+    };
+    await seedFixtures(db.url, config);
+    const volume = await seedConfiguredVolume(db.url, config);
+    const client = await connectClient(db.url);
+    try {
+      const perTenant = await client.query<{ tenant: string; n: number }>(
+        `SELECT t::text AS tenant, (SELECT count(*)::int FROM projects p WHERE p.tenant_id = t) AS n
+           FROM unnest($1::uuid[]) AS t`,
+        [volume?.tenantIds ?? []],
+      );
+      expect(perTenant.rows).toHaveLength(6);
+      expect(perTenant.rows.filter((row) => row.n === 0).map((row) => row.tenant)).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
   test('fills every tenant table of the reference schema, parents inside the same tenant, no orphans', async () => {
     await using db = await createScratchDatabase(adminUrl, { template: inject('templateDatabase') });
     const result = await seedVolume(db.url, {
