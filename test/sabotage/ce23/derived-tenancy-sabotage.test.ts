@@ -69,6 +69,16 @@ describeCe23Batch('sabotage: children isolated through their parents (CE-23)', [
     mustPass: ['ce23.rls.clause_tags.select-own-tenant'],
   },
   {
+    name: 'a definer view, a SECURITY DEFINER function and TRUNCATE around a correctly isolated child fail its leak-path checks',
+    sql: 'derived-leak-paths.sql',
+    mustFail: [
+      'ce23.rls.analysis_notes.views-security-invoker',
+      'ce23.rls.analysis_notes.security-definer-functions',
+      'ce23.privileges.analysis_notes.outside-rls',
+    ],
+    mustPass: PROPERTIES.map((property) => `ce23.rls.analysis_notes.${property}`),
+  },
+  {
     name: 'a child whose policy hides every row fails the control ce23.rls.extraction_notes.select-own-tenant',
     sql: 'derived-using-false.sql',
     mustFail: ['ce23.rls.extraction_notes.select-own-tenant'],
