@@ -138,7 +138,7 @@ function rowOf(s: DerivedSession, table: string, tenantId: string): Readonly<Rec
   return row;
 }
 
-test(`row-level security is enabled on every table isolated through a parent (${derived.length})`, ({
+test(`row-level security is enabled (and forced, as on the tenant tables) on every table isolated through a parent (${derived.length})`, ({
   task,
   skip,
 }) => {
@@ -149,8 +149,19 @@ test(`row-level security is enabled on every table isolated through a parent (${
       check,
       `no table of ${schema} that ${tenancy.appRole} can reach lacks ${tenancy.tenantKey} yet belongs to a tenant through NOT NULL foreign keys`,
     );
-  const withoutRls = derived.filter((d) => !d.rlsEnabled && sharedReason(d.table) === undefined);
-  check.measureAll({ derivedTables: derived.length, withoutRls: withoutRls.length });
+  // FORCE as tenancy.forceRlsTables asks of tenant tables: left out, every one; a list, those named.
+  const mustForce = (table: string): boolean =>
+    tenancy.forceRlsTables === undefined || tenancy.forceRlsTables.includes(table);
+  const judged = derived.filter((d) => sharedReason(d.table) === undefined);
+  const problems = judged.flatMap((d) => [
+    ...(d.rlsEnabled
+      ? []
+      : [{ table: d.table, problem: 'row-level security is disabled', path: describeDerivation(d) }]),
+    ...(d.rlsForced || !mustForce(d.table)
+      ? []
+      : [{ table: d.table, problem: 'FORCE ROW LEVEL SECURITY is not set', path: describeDerivation(d) }]),
+  ]);
+  check.measureAll({ derivedTables: derived.length, problems: problems.length });
   check.inventory(
     'Tables isolated through a parent (tenant read through the foreign keys)',
     derived.map((d) => ({
@@ -162,10 +173,10 @@ test(`row-level security is enabled on every table isolated through a parent (${
       shared: sharedReason(d.table) ?? 'no',
     })),
   );
-  check.offending(withoutRls.map((d) => ({ table: d.table, path: describeDerivation(d) })));
+  check.offending(problems);
   expect(
-    withoutRls.map((d) => d.table),
-    `tables whose rows belong to tenants through their parents, readable by ${tenancy.appRole}, without row-level security`,
+    problems.map((p) => `${p.table}: ${p.problem}`),
+    `tables whose rows belong to tenants through their parents, readable by ${tenancy.appRole}, that row-level security does not bind: ${problems.map((p) => `${p.table}: ${p.problem}`).join('; ')}`,
   ).toEqual([]);
 });
 

@@ -1,5 +1,6 @@
--- A child isolated through its parent with a correct policy, and three ways around it: a view that
--- runs with its owner's rights, a SECURITY DEFINER function returning its rows, and TRUNCATE.
+-- A child isolated through its parent with a correct policy, and four ways around it: a view that
+-- runs with its owner's rights, a SECURITY DEFINER function returning its rows, TRUNCATE, and no
+-- FORCE (the owner is not bound; the reference requires FORCE of every tenant table).
 CREATE TABLE public.analysis_notes (
     id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     analysis_id uuid NOT NULL REFERENCES public.analyses (id) ON DELETE CASCADE,
@@ -7,7 +8,6 @@ CREATE TABLE public.analysis_notes (
 );
 CREATE INDEX analysis_notes_analysis_id_idx ON public.analysis_notes (analysis_id);
 ALTER TABLE public.analysis_notes ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.analysis_notes FORCE ROW LEVEL SECURITY;
 CREATE POLICY analysis_notes_through_analysis ON public.analysis_notes TO c2pro_app
     USING (EXISTS (SELECT 1 FROM public.analyses a WHERE a.id = analysis_id))
     WITH CHECK (EXISTS (SELECT 1 FROM public.analyses a WHERE a.id = analysis_id));
