@@ -5,6 +5,9 @@ import type pg from 'pg';
 import { connectClient } from '../db/database-connection.ts';
 import { GateError } from '../gate-error.ts';
 import { Migrator } from '../migrations/migrator.ts';
+import { DEFAULT_BOOKKEEPING_SCHEMA, readVersion } from '../migrations/migration-history.ts';
+import { compareVersions } from '../migrations/migration-version.ts';
+import { redactUrl } from '../redact.ts';
 import { loadPolicyParser } from '../policy/policy-ast.ts';
 import { EmbeddedProvider } from '../providers/embedded-provider.ts';
 import { readCatalogFacts, type CatalogFacts } from './catalog-facts.ts';
@@ -71,13 +74,15 @@ async function factsOf(
   url: string,
   requested: string | undefined,
   log: (line: string) => void,
-): Promise<{ readonly facts: CatalogFacts; readonly schema: string }> {
+): Promise<{ readonly facts: CatalogFacts; readonly schema: string; readonly version: string | null }> {
   const client = await connectClient(url);
   try {
     // Only catalog queries: the session cannot write even by mistake.
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
     const schema = await chooseSchema(client, requested, log);
-    return { facts: await readCatalogFacts(client, schema), schema };
+    // The gate's bookkeeping, else the history of the tool that migrated it (dbmate, Flyway, …).
+    const version = await readVersion(client, DEFAULT_BOOKKEEPING_SCHEMA).catch(() => null);
+    return { facts: await readCatalogFacts(client, schema), schema, version };
   } finally {
     await client.end();
   }
@@ -101,7 +106,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     throw new GateError(`The migrations directory ${migrations.directory} holds no migrations.`);
   log(`migrations: ${migrations.files.length} ${last.format} migration(s) in ${migrations.directory}`);
 
-  let read: { readonly facts: CatalogFacts; readonly schema: string };
+  let read: { readonly facts: CatalogFacts; readonly schema: string; readonly version: string | null };
   if (options.databaseUrl !== undefined) {
     read = await factsOf(options.databaseUrl, options.schema, log);
   } else {
@@ -145,7 +150,14 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     await fs.writeFile(target, files[file]);
     log(`wrote ${file}`);
   }
-  const todos = todosOf(guesses);
+  // A database behind the migrations: its catalog lacks what the pending ones create.
+  const behind =
+    options.databaseUrl !== undefined && read.version !== null && compareVersions(read.version, last.version) < 0
+      ? [
+          `the guesses: ${redactUrl(options.databaseUrl)} is at version ${read.version}, before the last migration ${last.name}, so tables and keys the pending migrations create are missing from them; apply them (or run init without --database-url, which migrates an embedded PostgreSQL) and run init --force again`,
+        ]
+      : [];
+  const todos = [...behind, ...todosOf(guesses)];
   for (const todo of todos) log(`TODO: fill in ${todo}`);
   return { written: [...INIT_FILES], guesses, todos };
 }
