@@ -152,7 +152,9 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   }
   // A database behind the migrations: its catalog lacks what the pending ones create.
   const behind =
-    options.databaseUrl !== undefined && read.version !== null && compareVersions(read.version, last.version) < 0
+    options.databaseUrl !== undefined &&
+    read.version !== null &&
+    compareVersions(read.version, last.version) < 0
       ? [
           `the guesses: ${redactUrl(options.databaseUrl)} is at version ${read.version}, before the last migration ${last.name}, so tables and keys the pending migrations create are missing from them; apply them (or run init without --database-url, which migrates an embedded PostgreSQL) and run init --force again`,
         ]
