@@ -47,7 +47,11 @@ export async function loadGateConfigFile(file: string): Promise<GateConfig> {
     const loaded = (await import(pathToFileURL(file).href)) as { readonly default?: unknown };
     exported = loaded.default;
   } catch (error) {
-    throw new GateError(`The gate config ${file} could not be loaded: ${errorMessage(error)}`);
+    if (!/\.[cm]?ts$/.test(file))
+      throw new GateError(`The gate config ${file} could not be loaded: ${errorMessage(error)}`);
+    // Plain Node 20 (the installed CLI) cannot import TypeScript, and tsx (the source checkout's CLI)
+    // refuses a .ts file outside a "type": "module" package: Vite, there wherever Vitest is, bundles it.
+    exported = await loadWithVite(file, error);
   }
   if (!isConfigShape(exported)) {
     throw new GateError(
@@ -74,4 +78,27 @@ function isConfigShape(value: unknown): value is GateConfig {
     typeof record['tenancy'] === 'object' &&
     record['tenancy'] !== null
   );
+}
+
+/** The default export of a TypeScript config bundled by Vite's `loadConfigFromFile` (as for vite.config.ts). */
+async function loadWithVite(file: string, importError: unknown): Promise<unknown> {
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch {
+    throw new GateError(
+      `The gate config ${file} could not be loaded: ${errorMessage(importError)} (and Vite, which bundles a TypeScript config, is not installed: install vitest, or write gate.config.mjs)`,
+    );
+  }
+  try {
+    const loaded = await vite.loadConfigFromFile(
+      { command: 'serve', mode: 'migration-gate' },
+      file,
+      path.dirname(file),
+      'silent',
+    );
+    return loaded?.config;
+  } catch (error) {
+    throw new GateError(`The gate config ${file} could not be loaded: ${errorMessage(error)}`);
+  }
 }

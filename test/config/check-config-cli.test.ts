@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
@@ -42,5 +44,30 @@ describe('migration-gate check-config', () => {
       '  - tenancy.appRole is "c2pro_application", but no such role exists on the server.',
     );
     expect(wrong.out).not.toMatch(/\n\s+at /);
+  });
+
+  test('a gate.config.ts outside any "type": "module" package loads (through Vite) and is judged', async () => {
+    await using db = await createScratchDatabase(inject('adminUrl'), {
+      template: inject('templateDatabase'),
+      prefix: 'mg_checkcfg',
+    });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migration-gate-config-'));
+    try {
+      const config = path.join(dir, 'gate.config.ts');
+      const helpers = path.resolve('helpers/config/gate-config.ts');
+      const reference = path.resolve('gate.config.ts');
+      await fs.writeFile(
+        config,
+        `import type { GateConfig } from ${JSON.stringify(helpers)};
+         import reference from ${JSON.stringify(reference)};
+         const config: GateConfig = { ...reference, migrations: { ...reference.migrations, directory: ${JSON.stringify(path.resolve('migrations'))} } };
+         export default config;`,
+      );
+      const result = await checkConfig(['--database-url', db.url, '--config', config]);
+      expect(result.out).toContain('fits the schema with no pending migration.');
+      expect(result.code).toBe(0);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -121,7 +121,7 @@ describe('npm pack, installed into a team project outside this repository', () =
     expect(help.output).toContain('migration-gate');
   });
 
-  test('the installed CLI migrates a scratch database; `init --database-url` there writes the four files, which type-check', async () => {
+  test('the installed CLI migrates a scratch database; `init --database-url` there writes the four files, which type-check and which check-config reads', async () => {
     staging = await createScratchDatabase(STAGING_ADMIN_URL, { prefix: 'mg_pack_staging' });
     const migrated = await runOrThrow(
       'npx',
@@ -147,6 +147,15 @@ describe('npm pack, installed into a team project outside this repository', () =
     // The written configs type-check against the shipped declarations (skipLibCheck off).
     const tsc = path.join(REPOSITORY, 'node_modules', 'typescript', 'bin', 'tsc');
     await runOrThrow(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
+    // The compiled CLI on plain Node reads the written TypeScript config (bundled by Vite).
+    const checked = await runOrThrow(
+      'npx',
+      ['migration-gate', 'check-config', '--database-url', staging.url],
+      {
+        cwd: project,
+      },
+    );
+    expect(checked.output).toContain('fits the schema with no pending migration.');
   });
 
   test('its own schema: `npx vitest run --project local` → GO, reports written in the project', async () => {
