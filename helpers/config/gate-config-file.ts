@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineGateConfig, type GateConfig } from './gate-config.ts';
+import type * as Vite from 'vite';
 import { GateError, errorMessage } from '../gate-error.ts';
 
 /** File names looked up in the working directory, in this order, when no path is given. */
@@ -82,7 +83,7 @@ function isConfigShape(value: unknown): value is GateConfig {
 
 /** The default export of a TypeScript config bundled by Vite's `loadConfigFromFile` (as for vite.config.ts). */
 async function loadWithVite(file: string, importError: unknown): Promise<unknown> {
-  let vite: typeof import('vite');
+  let vite: typeof Vite;
   try {
     vite = await import('vite');
   } catch {
