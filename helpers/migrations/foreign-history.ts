@@ -27,24 +27,34 @@ export interface ForeignHistory {
  * Reads the history of dbmate (`schema_migrations(version)`), golang-migrate (`schema_migrations(version
  * bigint, dirty boolean)`, one row), Flyway (`flyway_schema_history`, successful rows not undone) or
  * Prisma (`_prisma_migrations`, finished rows not rolled back),
- * looked up through the connection's search_path as those tools do. Null when none is there. A
+ * found in any schema (one on the search_path first). Null when none is there. A
  * golang-migrate history marked dirty is refused: a migration failed half-way and needs fixing first.
  */
 export async function readForeignHistory(client: pg.ClientBase): Promise<ForeignHistory | null> {
-  const found = await client.query<{
-    table: string | null;
-    columns: string[] | null;
-    flyway: string | null;
-    prisma: string | null;
-  }>(
-    `SELECT to_regclass('schema_migrations')::text AS table,
-            (SELECT array_agg(attname::text) FROM pg_attribute
-              WHERE attrelid = to_regclass('schema_migrations') AND attnum > 0 AND NOT attisdropped) AS columns,
-            to_regclass('flyway_schema_history')::text AS flyway,
-            to_regclass('_prisma_migrations')::text AS prisma`,
+  // Any schema: Flyway keeps its history in its first managed schema (often the application's), not
+  // necessarily on the search_path. One on the search_path wins, then the first by schema name.
+  const found = await client.query<{ table: string; name: string; columns: string[] }>(
+    `SELECT c.oid::regclass::text AS table, c.relname::text AS name,
+            array(SELECT attname::text FROM pg_attribute
+                   WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) AS columns
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND c.relname = ANY ($1::text[])
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      ORDER BY array_position(current_schemas(false), n.nspname::text) NULLS LAST, n.nspname,
+               array_position($1::text[], c.relname::text)`,
+    [FOREIGN_HISTORY_TABLES],
   );
-  const row = found.rows[0];
-  if (row?.table != null && row.columns?.includes('version') === true) {
+  const first = found.rows.find((r) => r.name !== 'schema_migrations' || r.columns.includes('version'));
+  const row =
+    first === undefined
+      ? undefined
+      : {
+          table: first.name === 'schema_migrations' ? first.table : null,
+          columns: first.columns,
+          flyway: first.name === 'flyway_schema_history' ? first.table : null,
+          prisma: first.name === '_prisma_migrations' ? first.table : null,
+        };
+  if (row?.table != null) {
     const table = row.table;
     if (row.columns.includes('dirty')) {
       const state = await client.query<{ version: string; dirty: boolean }>(

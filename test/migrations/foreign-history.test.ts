@@ -68,6 +68,13 @@ describe("a database another tool migrated: its history is the gate's starting p
         version: '1.1',
         applied: ['1', '1.1'],
       });
+      // Flyway keeps it in its first managed schema, which need not be on the search_path.
+      await client.query('CREATE SCHEMA app; ALTER TABLE flyway_schema_history SET SCHEMA app');
+      expect(await readForeignHistory(client)).toMatchObject({
+        tool: 'flyway',
+        table: 'app.flyway_schema_history',
+        version: '1.1',
+      });
     } finally {
       await client.end();
     }
