@@ -1,4 +1,5 @@
 import { describe, expect, inject, test } from 'vitest';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { insertVolume, seedConfiguredVolume, seedVolume } from '../../fixtures/volume-seed.ts';
 import { seedFixtures } from '../../fixtures/seed-fixtures.ts';
@@ -27,6 +28,29 @@ async function orphansOf(url: string, schema: string): Promise<readonly string[]
 }
 
 describe('volume seeding', () => {
+  test('tables isolated through a parent (no tenant key, NOT NULL keys to tenant tables) get rows too, under existing parents', async () => {
+    await using db = await createScratchDatabase(adminUrl, { template: inject('templateDatabase') });
+    const setup = await connectClient(db.url);
+    try {
+      await setup.query(await fs.readFile(path.resolve('test/sabotage/ce23/derived-clean.sql'), 'utf8'));
+    } finally {
+      await setup.end();
+    }
+    const result = await seedVolume(db.url, {
+      schema: gateConfig.schema,
+      tenantKey: gateConfig.tenancy.tenantKey,
+      tenantTable: gateConfig.tenancy.tenantTable,
+      tenants: 4,
+      largestTableRows: 2000,
+    });
+    expect(result.skipped).toEqual([]);
+    expect(result.inserted['document_comments'], 'one hop').toBeGreaterThan(0);
+    expect(result.inserted['comment_reactions'], 'two hops').toBeGreaterThan(0);
+    // The largest table stays a tenant table.
+    expect(gateConfig.tenancy.tenantTables).toContain(result.largestTable);
+    expect(await orphansOf(db.url, gateConfig.schema)).toEqual([]);
+  });
+
   test('the CE-26 volume on top of synthesised fixtures: every volume tenant gets its rows (no key collides with a fixture row)', async () => {
     await using db = await createScratchDatabase(adminUrl);
     await new Migrator({ databaseUrl: db.url, directory: path.resolve('migrations') }).migrate();
