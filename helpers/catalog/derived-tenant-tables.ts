@@ -70,7 +70,8 @@ export async function discoverDerivedTenantTables(
        FROM pg_constraint con
        JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_class p ON p.oid = con.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
-      WHERE con.contype = 'f' AND n.nspname = $1 AND pn.nspname = $1 AND con.conrelid <> con.confrelid
+      WHERE con.contype = 'f' AND con.conparentid = 0 AND n.nspname = $1 AND pn.nspname = $1
+        AND con.conrelid <> con.confrelid
         AND NOT EXISTS (SELECT 1 FROM unnest(con.conkey) k(n)
                           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
                          WHERE NOT a.attnotnull)

@@ -78,7 +78,7 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string): P
        FROM pg_constraint con
        JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_class rc ON rc.oid = con.confrelid
-      WHERE con.contype = 'f' AND n.nspname = $1
+      WHERE con.contype = 'f' AND con.conparentid = 0 AND n.nspname = $1
       ORDER BY c.relname, con.conname`,
     [schema],
   );

@@ -137,7 +137,7 @@ export async function readVolumeCatalog(
        JOIN pg_class p ON p.oid = k.confrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_namespace pn ON pn.oid = p.relnamespace
-      WHERE n.nspname = $1 AND pn.nspname = $1 AND k.contype = 'f'
+      WHERE n.nspname = $1 AND pn.nspname = $1 AND k.contype = 'f' AND k.conparentid = 0
       ORDER BY c.relname, k.conname`,
     [schema],
   );

@@ -116,7 +116,7 @@ async function readShape(
        FROM pg_constraint con
        JOIN pg_class pc ON pc.oid = con.confrelid
        JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-      WHERE con.conrelid = $1 AND con.contype = 'f'
+      WHERE con.conrelid = $1 AND con.contype = 'f' AND con.conparentid = 0
       ORDER BY cardinality(con.conkey) DESC, con.conname`,
     [oid],
   );
