@@ -30,6 +30,7 @@ import {
 import { emptyTenantSkipReason } from '../helpers/db/tenant-context.ts';
 import { qualifiedName } from '../helpers/db/sql-identifier.ts';
 import { RowSynthesiser } from '../helpers/synthesis/row-synthesis.ts';
+import { updateProbeSet, type UpdateProbeSet } from '../helpers/probes/rls/update-probe-column.ts';
 import type { JsonValue } from '../helpers/json-value.ts';
 import { checkId, defineCheck, notApplicable, type CheckRecorder } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
@@ -43,7 +44,7 @@ import { gateSettings } from './support/gate-settings.ts';
 const settings = gateSettings();
 const { schema, tenancy } = settings;
 const pool = await suitePool();
-const { tenantTables, derived, privileges } = await (async () => {
+const { tenantTables, derived, privileges, updateSets } = await (async () => {
   const client = await pool.connect();
   try {
     const tables = (await discoverTenantTables(client, settings)).map(({ table, tenantColumn }) => ({
@@ -53,10 +54,16 @@ const { tenantTables, derived, privileges } = await (async () => {
     const found = await discoverDerivedTenantTables(client, schema, tables, tenancy.appRole);
     // UPDATE is judged on the first hop's key, the column the UPDATE probes set.
     const targets = found.map((d) => ({ schema, table: d.table, tenantColumn: d.path[0]?.columns[0] ?? '' }));
+    // The UPDATE probe re-points the first hop's key; with column grants that leave it out, it sets a
+    // column the role may update instead, so the UPDATE policies are exercised.
+    const sets = new Map<string, UpdateProbeSet>();
+    for (const target of targets)
+      sets.set(target.table, await updateProbeSet(client, target, tenancy.appRole));
     return {
       tenantTables: tables,
       derived: found,
       privileges: await readCommandPrivileges(client, tenancy.appRole, targets),
+      updateSets: sets,
     };
   } finally {
     client.release();
@@ -181,7 +188,8 @@ test(`row-level security is enabled (and forced, as on the tenant tables) on eve
 });
 
 describe.each(derived)('CE-23 $table (isolated through a parent)', (table: DerivedTenantTable) => {
-  const target: DerivedTarget = { schema, derived: table };
+  const updateSet = updateSets.get(table.table);
+  const target: DerivedTarget = { schema, derived: table, ...(updateSet === undefined ? {} : { updateSet }) };
   const idOf = (property: string): string => checkId('CE-23', 'rls', table.table, property);
   const via = describeDerivation(table);
   const shared = sharedReason(table.table);
@@ -325,6 +333,7 @@ describe.each(derived)('CE-23 $table (isolated through a parent)', (table: Deriv
         actor: s.session.tenantA,
         other: s.session.tenantB,
         actorParent: parentKeyOf(table, rowOf(s, table.table, s.session.tenantA)),
+        actorRow: rowOf(s, table.table, s.session.tenantA),
         tenantTables,
         derivedTables: derived,
       });

@@ -6,6 +6,7 @@ import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import type { JsonValue } from '../../json-value.ts';
 import type { ProbeContext, RlsProbe, Observation } from './rls-probe.ts';
 import { classifyWrite, rowsChanged, type OtherTenantWrite, type WriteCommand } from './rls-write-reach.ts';
+import type { UpdateProbeSet } from './update-probe-column.ts';
 
 // Probes of a table isolated through its parent (no tenant key of its own). A row's tenant is read
 // as the owner through the foreign-key path (tenantOfRowSql); as the application role the parents'
@@ -16,6 +17,11 @@ import { classifyWrite, rowsChanged, type OtherTenantWrite, type WriteCommand } 
 export interface DerivedTarget {
   readonly schema: string;
   readonly derived: DerivedTenantTable;
+  /**
+   * What the WHERE-less UPDATE sets when the role may not update the first hop's key (column grants):
+   * another column it may update (see updateProbeSet); left out, or `tenant`, the key is re-pointed.
+   */
+  readonly updateSet?: UpdateProbeSet;
 }
 
 /** ctids (as text) of the rows of `target` that belong to `tenantId`, read as the owner. */
@@ -84,6 +90,31 @@ export function reparentSql(target: DerivedTarget): string {
 }
 
 /**
+ * The WHERE-less UPDATE of the other-tenant probe: every reached row re-pointed at the acting tenant's
+ * parent, or (column grants without the key) another updatable column set to NULL or to the acting
+ * tenant's own value of it. A constant either way: the statement reads no column.
+ */
+function updateStatement(
+  target: DerivedTarget,
+  actorParent: readonly string[],
+  actorRow: Readonly<Record<string, JsonValue>>,
+): { readonly sql: string; readonly params: readonly unknown[] } {
+  const set = target.updateSet;
+  if (set === undefined || set.kind === 'tenant') return { sql: reparentSql(target), params: actorParent };
+  const name = qualifiedName(target.schema, target.derived.table);
+  if (set.kind === 'null') return { sql: `UPDATE ${name} SET ${quoteIdent(set.column)} = NULL`, params: [] };
+  const value = actorRow[set.column];
+  return {
+    sql: `UPDATE ${name} SET ${quoteIdent(set.column)} = $1::${set.type}`,
+    params: [
+      typeof value === 'string' || value === null || value === undefined
+        ? (value ?? null)
+        : JSON.stringify(value),
+    ],
+  };
+}
+
+/**
  * A WHERE-less DELETE, or an UPDATE pointing every reached row at `actorParent` (a parent of the
  * acting tenant: a no-op on its own rows), run as tenant `actor` and judged by what it did to tenant
  * `other`'s rows, read as the owner right after it; everything is rolled back. Before a DELETE the
@@ -98,6 +129,8 @@ export async function derivedOtherTenantWrite(
     readonly actor: string;
     readonly other: string;
     readonly actorParent: readonly string[];
+    /** One of the acting tenant's rows, as stored: the value a `value` update set writes. */
+    readonly actorRow: Readonly<Record<string, JsonValue>>;
     readonly tenantTables: readonly IsolationTable[];
     readonly derivedTables: readonly DerivedTenantTable[];
   },
@@ -125,10 +158,11 @@ export async function derivedOtherTenantWrite(
     }
     const own = await derivedTenantRowIds(probe.client, target, tenants.actor);
     const before = await derivedRowDigests(probe.client, target, tenants.other);
+    const update = updateStatement(target, tenants.actorParent, tenants.actorRow);
     const observation = await probe.attempt(
       { kind: 'tenant', tenantId: tenants.actor },
-      command === 'DELETE' ? `DELETE FROM ${qualifiedName(schema, derived.table)}` : reparentSql(target),
-      command === 'DELETE' ? [] : [...tenants.actorParent],
+      command === 'DELETE' ? `DELETE FROM ${qualifiedName(schema, derived.table)}` : update.sql,
+      command === 'DELETE' ? [] : update.params,
       { keep: true },
     );
     const after = observation.ok ? await derivedRowDigests(probe.client, target, tenants.other) : before;

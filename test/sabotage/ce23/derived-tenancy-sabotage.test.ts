@@ -99,6 +99,15 @@ describeCe23Batch('sabotage: children isolated through their parents (CE-23)', [
       ),
   },
   {
+    name: 'a child with an UPDATE policy USING (true), only its body granted for UPDATE, fails ce23.rls.alert_notes.update-other-tenant',
+    sql: 'derived-update-column-grants.sql',
+    mustFail: ['ce23.rls.alert_notes.update-other-tenant'],
+    mustPass: [
+      'ce23.rls.alert_notes.select-other-tenant',
+      'ce23.rls.alert_notes.update-move-to-other-tenant',
+    ],
+  },
+  {
     name: 'a child whose policy hides every row fails the control ce23.rls.extraction_notes.select-own-tenant',
     sql: 'derived-using-false.sql',
     mustFail: ['ce23.rls.extraction_notes.select-own-tenant'],
