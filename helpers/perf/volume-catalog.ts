@@ -36,6 +36,17 @@ export interface TextAffix {
   readonly suffix: string;
   /** Whether the seeding's salt goes before the row number (so two seedings never repeat a value). */
   readonly salted: boolean;
+  /**
+   * Letters only (`^[a-z]{3,20}$`, a slug): the salt's and the row number's digits spelled as a–j
+   * (upper case: A–J), joined by a `z` (`Z`) no digit becomes, so values stay distinct.
+   */
+  readonly letters?: 'lower' | 'upper';
+}
+
+/** The letters-only spelling of `salt` and `row` a {@link TextAffix} with `letters` stands for. */
+export function spellInLetters(salt: string, row: string, letters: 'lower' | 'upper'): string {
+  const spelled = `${salt}z${row}`.replace(/\d/g, (digit) => String.fromCharCode(97 + Number(digit)));
+  return letters === 'upper' ? spelled.toUpperCase() : spelled.toLowerCase();
 }
 
 /**
@@ -50,6 +61,8 @@ const TEXT_SHAPES: readonly TextAffix[] = [
   { prefix: 'a', suffix: '', salted: false },
   { prefix: '', suffix: '', salted: false },
   { prefix: 'A', suffix: '', salted: false },
+  { prefix: '', suffix: '', salted: true, letters: 'lower' },
+  { prefix: '', suffix: '', salted: true, letters: 'upper' },
 ];
 
 /** Stands in for a seeding's salt (`v<seed>`) when a salted shape is verified. */
@@ -241,7 +254,11 @@ async function acceptedTextAffix(
   for (const shape of TEXT_SHAPES) {
     const prefix = shape.prefix.replaceAll('{name}', column);
     const salt = shape.salted ? `${SAMPLE_SALT}-` : '';
-    const candidates = SAMPLE_ROWS.map((row) => `${prefix}${salt}${row}${shape.suffix}`);
+    const candidates = SAMPLE_ROWS.map((row) =>
+      shape.letters === undefined
+        ? `${prefix}${salt}${row}${shape.suffix}`
+        : `${prefix}${spellInLetters(SAMPLE_SALT, row, shape.letters)}${shape.suffix}`,
+    );
     await client.query('SAVEPOINT mg_text_affix');
     try {
       const result = await client.query<{ ok: boolean }>(

@@ -109,8 +109,14 @@ export function volumeValue(
   }
   if (column.category === 'S' && column.textAffix !== undefined) {
     // A shape the column's CHECKs were shown to accept; the row number keeps values distinct.
-    const { prefix, suffix, salted } = column.textAffix;
-    const value = `(${params.add(salted ? `${prefix}${salt}-` : prefix)}::text || ${g}::text || ${params.add(suffix)}::text)`;
+    const { prefix, suffix, salted, letters } = column.textAffix;
+    // Letters only: digits spelled a–j (as spellInLetters does), salt and row joined by a `z`.
+    const spell = (sql: string): string =>
+      `translate(${sql}, '0123456789', '${letters === 'upper' ? 'ABCDEFGHIJ' : 'abcdefghij'}')`;
+    const value =
+      letters === undefined
+        ? `(${params.add(salted ? `${prefix}${salt}-` : prefix)}::text || ${g}::text || ${params.add(suffix)}::text)`
+        : `(${params.add(prefix)}::text || ${letters === 'upper' ? 'upper' : 'lower'}(${spell(`${params.add(`${salt}z`)}::text`)}) || ${spell(`${g}::text`)} || ${params.add(suffix)}::text)`;
     return column.maxLength === undefined ? `${value}${cast}` : `left(${value}, ${column.maxLength})${cast}`;
   }
   if (column.category === 'S') {

@@ -195,17 +195,19 @@ describe('volume seeding', () => {
 });
 
 describe('volume seeding: text CHECKs', () => {
-  test('a text column whose CHECK refuses the plain shape gets one the database accepted (an e-mail check)', async () => {
+  test('a text column whose CHECK refuses the plain shape gets one the database accepted (an e-mail, digits, a letters-only slug)', async () => {
     await using db = await createScratchDatabase(adminUrl);
     const client = await connectClient(db.url);
     try {
       await client.query(`
-        CREATE TABLE orgs (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE orgs (id serial PRIMARY KEY, name text NOT NULL,
+          slug text NOT NULL UNIQUE CHECK (slug ~ '^[a-z]{3,20}$'));
         CREATE TABLE members (
           id serial PRIMARY KEY,
           org_id integer NOT NULL REFERENCES orgs (id),
           email text NOT NULL UNIQUE CHECK (position('@' IN email) > 1),
-          code text NOT NULL CHECK (code ~ '^[0-9]+$')
+          code text NOT NULL CHECK (code ~ '^[0-9]+$'),
+          handle text NOT NULL CHECK (handle ~ '^[A-Z]+$')
         );`);
     } finally {
       await client.end();
@@ -229,6 +231,9 @@ describe('volume seeding: text CHECKs', () => {
       seed: 2,
     });
     expect(again.inserted['members']).toBe(10);
+    // Letters-only slugs of both seedings: every tenant row kept (none dropped on the unique slug).
+    expect(result.inserted['orgs']).toBe(3);
+    expect(again.inserted['orgs']).toBe(2);
   });
 
   test('numbers stay inside their CHECK bounds: BETWEEN, >, < on smallint, integer and numeric, a unique one from its floor', async () => {
