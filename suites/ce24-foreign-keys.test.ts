@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type pg from 'pg';
 import { insertRows, seedIsolationTenants } from '../fixtures/index.ts';
 import { describeForeignKey, discoverForeignKeys, type ForeignKey } from '../helpers/catalog/foreign-keys.ts';
@@ -33,6 +33,7 @@ import {
 import { toJsonValue } from '../reports/to-json-value.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
+import { pendingNote } from './setup/gate-run-record.ts';
 
 const pool = await suitePool();
 const settings = gateSettings();
@@ -66,7 +67,10 @@ describe('CE-24 foreign keys: inventory', () => {
       'Foreign keys',
       foreignKeys.map((fk) => inventoryRow(fk, tenantScopeOf.get(fk))),
     );
-    expect(foreignKeys.length).toBeGreaterThanOrEqual(settings.foreignKeys.minimumCount);
+    expect(
+      foreignKeys.length,
+      `${foreignKeys.length} foreign keys in ${settings.schema}, fewer than foreignKeys.minimumCount ${settings.foreignKeys.minimumCount}${pendingNote(inject('gateRun'))}`,
+    ).toBeGreaterThanOrEqual(settings.foreignKeys.minimumCount);
   });
 
   test('every foreign key is validated (NOT VALID only where configured as accepted)', ({ task }) => {
