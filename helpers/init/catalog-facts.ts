@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { FOREIGN_HISTORY_TABLES } from '../migrations/foreign-history.ts';
 
 /** What `init` reads from a migrated database's catalog (catalog queries only, nothing written). */
 export interface CatalogFacts {
@@ -36,8 +37,8 @@ export interface PolicyFacts {
   readonly expressions: readonly string[];
 }
 
-/** Tables of the migrator's own bookkeeping, never the team's. */
-const BOOKKEEPING = ['alembic_version', 'migration_gate_history'];
+/** The gate's bookkeeping and the history tables of the team's migration tool: never schema tables. */
+const BOOKKEEPING = ['alembic_version', 'migration_gate_history', ...FOREIGN_HISTORY_TABLES];
 
 /** Reads the facts of `schema`'s ordinary tables. */
 export async function readCatalogFacts(client: pg.ClientBase, schema: string): Promise<CatalogFacts> {
