@@ -158,13 +158,22 @@ export async function derivedOtherTenantWrite(
     }
     const own = await derivedTenantRowIds(probe.client, target, tenants.actor);
     const before = await derivedRowDigests(probe.client, target, tenants.other);
+    const actor = { kind: 'tenant', tenantId: tenants.actor } as const;
     const update = updateStatement(target, tenants.actorParent, tenants.actorRow);
-    const observation = await probe.attempt(
-      { kind: 'tenant', tenantId: tenants.actor },
+    let observation = await probe.attempt(
+      actor,
       command === 'DELETE' ? `DELETE FROM ${qualifiedName(schema, derived.table)}` : update.sql,
       command === 'DELETE' ? [] : update.params,
       { keep: true },
     );
+    // A constraint refusing the chosen column's constant says nothing about reach: re-point the key.
+    if (
+      command === 'UPDATE' &&
+      !observation.ok &&
+      observation.code.startsWith('23') &&
+      update.sql !== reparentSql(target)
+    )
+      observation = await probe.attempt(actor, reparentSql(target), tenants.actorParent, { keep: true });
     const after = observation.ok ? await derivedRowDigests(probe.client, target, tenants.other) : before;
     return {
       outcome: classifyWrite(observation, derived.table),

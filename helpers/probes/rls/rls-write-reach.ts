@@ -145,11 +145,13 @@ export async function otherTenantWrite(
     const own = await probe.fingerprint(schema, table, tenantColumn, tenants.actor);
     const before = await probe.rowDigests(schema, table, tenantColumn, tenants.other);
     // keep: the statement's effects stay until the digests below are read (this scope rolls them back).
-    const observation = await probe.attempt(
+    const observation = await attemptWhereLess(
+      probe,
       { kind: 'tenant', tenantId: tenants.actor },
-      whereLessSql(command, target),
-      command === 'UPDATE' ? await updateParams(probe, target, tenants.actor) : [],
-      { keep: true },
+      command,
+      target,
+      tenants.actor,
+      true,
     );
     // A failed statement changed nothing; the outcome says whether that failure counts as a refusal.
     const after = observation.ok
@@ -176,12 +178,35 @@ export async function noTenantWrite(
   context: ProbeContext,
   options: { readonly tenantId: string; readonly tenantSetting: string },
 ): Promise<WriteOutcome> {
-  const observation = await probe.attempt(
-    context,
-    whereLessSql(command, target),
-    command === 'UPDATE' ? await updateParams(probe, target, options.tenantId) : [],
-  );
+  const observation = await attemptWhereLess(probe, context, command, target, options.tenantId, false);
   return classifyWrite(observation, target.table, options.tenantSetting);
+}
+
+/**
+ * Runs {@link whereLessSql} in `context`. When the UPDATE sets another column than the tenant key and
+ * a constraint refuses the constant (23xxx: a CHECK across columns, a trigger's NOT NULL), that says
+ * nothing about which rows it reached: it is run again on the tenant key, as the probe did before it
+ * could choose a column.
+ */
+async function attemptWhereLess(
+  probe: RlsProbe,
+  context: ProbeContext,
+  command: WriteCommand,
+  target: WriteTarget,
+  tenantId: string,
+  keep: boolean,
+): Promise<Observation<unknown>> {
+  const params = command === 'UPDATE' ? await updateParams(probe, target, tenantId) : [];
+  const observation = await probe.attempt(context, whereLessSql(command, target), params, { keep });
+  const chose = target.updateSet !== undefined && target.updateSet.kind !== 'tenant';
+  if (command !== 'UPDATE' || observation.ok || !chose || !observation.code.startsWith('23'))
+    return observation;
+  const onKey: WriteTarget = {
+    schema: target.schema,
+    table: target.table,
+    tenantColumn: target.tenantColumn,
+  };
+  return probe.attempt(context, whereLessSql(command, onKey), [tenantId], { keep });
 }
 
 /**
