@@ -293,7 +293,7 @@ describe("CE-23 the run's security changes (policies, grants, RLS flags)", () =>
     check.offending(risks.map((c) => ({ object: c.object, change: c.change, detail: c.detail })));
     expect(
       risks.map((c) => `${c.object}: ${c.change} (${c.detail})`),
-      'security widened by the migrations; narrow it, or acknowledge it in tenancy.acknowledgedChanges with the reason',
+      `security widened by the migrations: ${risks.map((c) => `${c.object}: ${c.change} (${c.detail})`).join('; ')}; narrow it, or acknowledge it in tenancy.acknowledgedChanges with the reason`,
     ).toEqual([]);
   });
 
