@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { IsolationTable } from './isolation-types.ts';
 import { qualifiedName, quoteIdent } from '../db/sql-identifier.ts';
 import { readOutsideTenancyTables, type OutsideTenancyTable } from './outside-tenancy.ts';
+import { discoverColumns } from './columns.ts';
+import { discoverForeignKeys } from './foreign-keys.ts';
 
 /** One foreign-key hop of a derivation: the child's columns and the parent key they reference. */
 export interface DerivationStep {
@@ -31,14 +33,6 @@ export interface DerivedTenantTable {
 /** Derivations deeper than this are not followed (a row four hops from its tenant is listed, not probed). */
 export const MAX_DERIVATION_DEPTH = 3;
 
-interface ForeignKeyRow {
-  readonly constraint: string;
-  readonly table: string;
-  readonly columns: string[];
-  readonly parent_table: string;
-  readonly parent_columns: string[];
-}
-
 /**
  * The tables of `schema` the application role may read or write that have no tenant key but reach a
  * tenant table through NOT NULL foreign keys (at most {@link MAX_DERIVATION_DEPTH} hops): their rows
@@ -61,22 +55,15 @@ export async function discoverDerivedTenantTables(
     appRole,
   );
   if (candidates.length === 0) return [];
-  const keys = await client.query<ForeignKeyRow>(
-    `SELECT con.conname::text AS constraint, c.relname::text AS table, p.relname::text AS parent_table,
-            array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
-                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
-            array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) AS parent_columns
-       FROM pg_constraint con
-       JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_class p ON p.oid = con.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
-      WHERE con.contype = 'f' AND con.conparentid = 0 AND n.nspname = $1 AND pn.nspname = $1
-        AND con.conrelid <> con.confrelid
-        AND NOT EXISTS (SELECT 1 FROM unnest(con.conkey) k(n)
-                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
-                         WHERE NOT a.attnotnull)
-      ORDER BY con.conname`,
-    [schema],
+  // The schema's foreign keys whose columns are all NOT NULL (a row with a NULL key belongs to nobody).
+  const notNull = new Set(
+    (await discoverColumns(client, schema)).filter((c) => !c.nullable).map((c) => `${c.table}.${c.name}`),
+  );
+  const keys = (await discoverForeignKeys(client, schema)).filter(
+    (fk) =>
+      fk.referencedSchema === schema &&
+      fk.referencedTable !== fk.table &&
+      fk.columns.every((column) => notNull.has(`${fk.table}.${column}`)),
   );
   const reached = new Map<string, { path: DerivationStep[]; tenantTable: string; tenantColumn: string }>(
     tenantTables.map((t) => [t.table, { path: [], tenantTable: t.table, tenantColumn: t.tenantColumn }]),
@@ -87,17 +74,17 @@ export async function discoverDerivedTenantTables(
     const found: [OutsideTenancyTable, DerivationStep, string][] = [];
     for (const candidate of candidates) {
       if (reached.has(candidate.table)) continue;
-      const key = keys.rows.find(
-        (k) => k.table === candidate.table && reached.get(k.parent_table)?.path.length === depth - 1,
+      const key = keys.find(
+        (k) => k.table === candidate.table && reached.get(k.referencedTable)?.path.length === depth - 1,
       );
       if (key === undefined) continue;
       const step = {
         constraint: key.constraint,
         columns: key.columns,
-        parentTable: key.parent_table,
-        parentColumns: key.parent_columns,
+        parentTable: key.referencedTable,
+        parentColumns: key.referencedColumns,
       };
-      found.push([candidate, step, key.parent_table]);
+      found.push([candidate, step, key.referencedTable]);
     }
     for (const [candidate, step, parent] of found) {
       const through = reached.get(parent);
