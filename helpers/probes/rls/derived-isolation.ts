@@ -6,7 +6,7 @@ import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import type { JsonValue } from '../../json-value.ts';
 import type { ProbeContext, RlsProbe, Observation } from './rls-probe.ts';
 import { classifyWrite, rowsChanged, type OtherTenantWrite, type WriteCommand } from './rls-write-reach.ts';
-import type { UpdateProbeSet } from './update-probe-column.ts';
+import { updateProbeAssignment, type UpdateProbeSet } from './update-probe-column.ts';
 
 // Probes of a table isolated through its parent (no tenant key of its own). A row's tenant is read
 // as the owner through the foreign-key path (tenantOfRowSql); as the application role the parents'
@@ -70,13 +70,19 @@ async function derivedRowDigests(
 }
 
 /** The first hop's foreign-key columns of `row`, as text parameters in column order. */
-export function parentKeyOf(derived: DerivedTenantTable, row: Readonly<Record<string, JsonValue>>): string[] {
+export function parentKeyOf(
+  derived: DerivedTenantTable,
+  row: Readonly<Record<string, JsonValue>>,
+): (string | null)[] {
   const step = derived.path[0];
   if (step === undefined) return [];
-  return step.columns.map((column) => {
-    const value = row[column];
-    return typeof value === 'string' ? value : JSON.stringify(value ?? null);
-  });
+  return step.columns.map((column) => textParam(row[column]));
+}
+
+/** A stored row's value as a text parameter (PostgreSQL casts it to the column's type); NULL stays NULL. */
+function textParam(value: JsonValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /**
@@ -96,22 +102,14 @@ export function reparentSql(target: DerivedTarget): string {
  */
 function updateStatement(
   target: DerivedTarget,
-  actorParent: readonly string[],
+  actorParent: readonly (string | null)[],
   actorRow: Readonly<Record<string, JsonValue>>,
 ): { readonly sql: string; readonly params: readonly unknown[] } {
   const set = target.updateSet;
   if (set === undefined || set.kind === 'tenant') return { sql: reparentSql(target), params: actorParent };
-  const name = qualifiedName(target.schema, target.derived.table);
-  if (set.kind === 'null') return { sql: `UPDATE ${name} SET ${quoteIdent(set.column)} = NULL`, params: [] };
-  const value = actorRow[set.column];
-  return {
-    sql: `UPDATE ${name} SET ${quoteIdent(set.column)} = $1::${set.type}`,
-    params: [
-      typeof value === 'string' || value === null || value === undefined
-        ? (value ?? null)
-        : JSON.stringify(value),
-    ],
-  };
+  const sql = `UPDATE ${qualifiedName(target.schema, target.derived.table)} SET ${updateProbeAssignment(set)}`;
+  if (set.kind === 'null') return { sql, params: [] };
+  return { sql, params: [textParam(actorRow[set.column])] };
 }
 
 /**
@@ -128,7 +126,7 @@ export async function derivedOtherTenantWrite(
   tenants: {
     readonly actor: string;
     readonly other: string;
-    readonly actorParent: readonly string[];
+    readonly actorParent: readonly (string | null)[];
     /** One of the acting tenant's rows, as stored: the value a `value` update set writes. */
     readonly actorRow: Readonly<Record<string, JsonValue>>;
     readonly tenantTables: readonly IsolationTable[];

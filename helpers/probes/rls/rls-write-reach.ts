@@ -3,7 +3,7 @@ import type { IsolationTable } from '../../catalog/isolation-types.ts';
 import { qualifiedName, quoteIdent } from '../../db/sql-identifier.ts';
 import { isTablePrivilegeDenial } from '../../db/pg-error.ts';
 import { deleteTenantRows, referencingTables } from '../../catalog/rls-dependents.ts';
-import type { UpdateProbeSet } from './update-probe-column.ts';
+import { updateProbeAssignment, type UpdateProbeSet } from './update-probe-column.ts';
 import {
   isAccessRefusalOf,
   isSettingRefusal,
@@ -57,9 +57,7 @@ export interface OtherTenantWrite {
 export function whereLessSql(command: WriteCommand, target: WriteTarget): string {
   const name = qualifiedName(target.schema, target.table);
   if (command === 'DELETE') return `DELETE FROM ${name}`;
-  const set = target.updateSet ?? { kind: 'tenant', column: target.tenantColumn };
-  const value = set.kind === 'tenant' ? '$1' : set.kind === 'null' ? 'NULL' : `$1::${set.type}`;
-  return `UPDATE ${name} SET ${quoteIdent(set.column)} = ${value}`;
+  return `UPDATE ${name} SET ${updateProbeAssignment(target.updateSet ?? { kind: 'tenant', column: target.tenantColumn })}`;
 }
 
 /**

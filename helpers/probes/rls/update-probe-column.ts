@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdent } from '../../db/sql-identifier.ts';
 
 /**
  * What a WHERE-less UPDATE probe sets: the tenant column to the acting tenant (a no-op on its own
@@ -53,4 +54,13 @@ export async function updateProbeSet(
   const chosen = free[0];
   if (chosen === undefined) return { kind: 'tenant', column: target.tenantColumn };
   return { kind: 'value', column: chosen.name, type: chosen.type };
+}
+
+/**
+ * The SET item of a probe UPDATE: `"col" = $1` (the tenant), `"col" = NULL`, or `"col" = $1::type`
+ * (a value of the column's own type). A constant either way: it reads no column.
+ */
+export function updateProbeAssignment(set: UpdateProbeSet): string {
+  const value = set.kind === 'tenant' ? '$1' : set.kind === 'null' ? 'NULL' : `$1::${set.type}`;
+  return `${quoteIdent(set.column)} = ${value}`;
 }
