@@ -34,6 +34,7 @@ import { checkId, defineCheck, notApplicable, type MatrixCommand } from '../repo
 import { pendingNote } from './setup/gate-run-record.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
+import { recordNoTenantRead } from './support/no-tenant-read-record.ts';
 
 // CE-23, behaviour half: as the application role with tenants A and B seeded in every tenant table,
 // each command in each tenant context is tried and its observed outcome recorded in the access
@@ -411,15 +412,7 @@ describe.each(targets)('CE-23 $table (behaviour)', (target) => {
       sql,
       emptySkipped,
     );
-    check.measureAll({ settingEmpty: read.emptyText, settingNeverSet: read.unsetText, emptySkipped });
-    check.matrix({
-      table,
-      command: 'SELECT',
-      context: 'no-tenant',
-      outcome: `empty: ${read.emptyText}; unset: ${read.unsetText}`,
-      expected: 'denied',
-      ok: read.ok,
-    });
+    recordNoTenantRead(check, table, read, emptySkipped);
     expect(
       { settingEmpty: read.settingEmpty, settingNeverSet: read.settingNeverSet },
       `${table} is readable with no tenant set (fail open)`,

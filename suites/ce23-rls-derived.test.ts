@@ -35,6 +35,7 @@ import type { JsonValue } from '../helpers/json-value.ts';
 import { checkId, defineCheck, notApplicable, type CheckRecorder } from '../reports/check-meta.ts';
 import { suitePool } from './support/database.ts';
 import { gateSettings } from './support/gate-settings.ts';
+import { recordNoTenantRead } from './support/no-tenant-read-record.ts';
 
 // CE-23 for tables isolated through a parent: no tenant key of their own, NOT NULL foreign keys to a
 // tenant table (`order_items` → `orders`). Their rows are tenants' rows, so as the application role
@@ -271,15 +272,7 @@ describe.each(derived)('CE-23 $table (isolated through a parent)', (table: Deriv
       sql,
       emptySkipped,
     );
-    check.measureAll({ settingEmpty: read.emptyText, settingNeverSet: read.unsetText, emptySkipped });
-    check.matrix({
-      table: table.table,
-      command: 'SELECT',
-      context: 'no-tenant',
-      outcome: `empty: ${read.emptyText}; unset: ${read.unsetText}`,
-      expected: 'denied',
-      ok: read.ok,
-    });
+    recordNoTenantRead(check, table.table, read, emptySkipped);
     expect(
       { settingEmpty: read.settingEmpty, settingNeverSet: read.settingNeverSet },
       `${table.table} is readable with no tenant set (fail open)`,

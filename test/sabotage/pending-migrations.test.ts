@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { Migrator } from '../../helpers/migrations/migrator.ts';
 import { copyMigrations } from '../support/migrations-copy.ts';
-import { runGate } from '../support/run-gate.ts';
+import { errorsOf, runGate } from '../support/run-gate.ts';
 import { createScratchDatabase } from '../../helpers/db/scratch-database.ts';
 
 describe('a staging run that only dry-runs its pending migrations (CE-22 version, CE-27)', () => {
@@ -21,8 +21,7 @@ describe('a staging run that only dry-runs its pending migrations (CE-22 version
     });
     // The version is still 003, and the check says why in words, not only "003 ≠ 005".
     expect(outcome.failed).toEqual(['ce22.migrations.version']);
-    const version = outcome.checks.find((check) => check.id === 'ce22.migrations.version');
-    expect(version?.errors?.map((error) => error.message).join('\n')).toMatch(
+    expect(errorsOf(outcome, 'ce22.migrations.version')).toMatch(
       /at 003: 004_indexes_optimization, 005_audit_logging pending and only dry-run/,
     );
     const ce27 = outcome.checks.filter((check) => check.id.startsWith('ce27.'));
@@ -59,11 +58,9 @@ describe('a staging run that only dry-runs its pending migrations (CE-22 version
       env: { MIGRATION_GATE_CONFIG: path.resolve('test/sabotage/configs/pending-table.gate.config.ts') },
     });
     const check = (id: string) => outcome.checks.find((candidate) => candidate.id === id);
-    expect(
-      check('ce23.rls.attachments.enabled')
-        ?.errors?.map((error) => error.message)
-        .join('\n'),
-    ).toMatch(/attachments does not exist in schema public \(006_attachments pending and only dry-run/);
+    expect(errorsOf(outcome, 'ce23.rls.attachments.enabled')).toMatch(
+      /attachments does not exist in schema public \(006_attachments pending and only dry-run/,
+    );
     for (const path of [
       'views-security-invoker',
       'materialized-views',

@@ -130,6 +130,16 @@ function setEnvironment(values: Readonly<Record<string, string | undefined>>): v
   }
 }
 
+/** The error messages check `id` recorded, one per line ('' when it recorded none). */
+export function errorsOf(outcome: Pick<GateOutcome, 'checks'>, id: string): string {
+  return (
+    outcome.checks
+      .find((check) => check.id === id)
+      ?.errors?.map((error) => error.message)
+      .join('\n') ?? ''
+  );
+}
+
 /** Asserts a NO-GO verdict in which each of `ids` failed and is named among the reasons. */
 export function expectChecksFailed(outcome: GateOutcome, ids: readonly string[]): void {
   expect(outcome.decision).toBe('NO-GO');

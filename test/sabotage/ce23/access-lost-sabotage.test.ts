@@ -3,7 +3,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { Migrator } from '../../../helpers/migrations/migrator.ts';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
 import { copyMigrations } from '../../support/migrations-copy.ts';
-import { runGate } from '../../support/run-gate.ts';
+import { errorsOf, runGate } from '../../support/run-gate.ts';
 import { expectSabotageCaught } from './ce23-sabotage-case.ts';
 
 // A pending migration (staging, dry-run only) that takes a privilege away from the application: the
@@ -33,10 +33,7 @@ describe('sabotage: the application loses a privilege it held (CE-23)', () => {
       env: { MIGRATION_GATE_CONFIG: path.resolve('test/sabotage/configs/narrow-grants.gate.config.ts') },
     });
     expectSabotageCaught(outcome, { mustFail: ['ce23.privileges.app-access-kept'] });
-    const messages = outcome.checks
-      .find((check) => check.id === 'ce23.privileges.app-access-kept')
-      ?.errors?.map((error) => error.message)
-      .join('\n');
+    const messages = errorsOf(outcome, 'ce23.privileges.app-access-kept');
     expect(messages).toContain('public.bom_items grant DELETE to c2pro_app');
     expect(messages).not.toContain('wbs_items');
   });

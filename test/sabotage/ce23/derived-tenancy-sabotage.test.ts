@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, test } from 'vitest';
 import { createScratchDatabase } from '../../../helpers/db/scratch-database.ts';
-import { runGate, type GateOutcome } from '../../support/run-gate.ts';
+import { errorsOf, runGate } from '../../support/run-gate.ts';
 import { applySabotage, CE23_SUITES, describeCe23Batch } from './ce23-sabotage-case.ts';
 
 // Tables without the tenant key, isolated through their parents (ce23-rls-derived). The clean case is
@@ -15,16 +15,6 @@ const PROPERTIES = [
   'delete-other-tenant',
   'update-move-to-other-tenant',
 ] as const;
-
-/** The error messages of check `id`, joined. */
-function errorsOf(outcome: GateOutcome, id: string): string {
-  return (
-    outcome.checks
-      .find((check) => check.id === id)
-      ?.errors?.map((error) => error.message)
-      .join('\n') ?? ''
-  );
-}
 
 const SHARED_CHILD_CONFIG = fileURLToPath(
   new URL('../configs/shared-child-table.gate.config.ts', import.meta.url),
